@@ -1,0 +1,93 @@
+# ha-vz: two-node HA for LXC containers on DRBD.
+# make | make check | make lint | make install PREFIX= DESTDIR= | make clean | make deps | make demo
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr
+SYSCONFDIR  ?= /etc
+SBINDIR     ?= $(PREFIX)/sbin
+LIBEXECDIR  ?= $(PREFIX)/lib/ha-vz
+MANDIR      ?= $(PREFIX)/share/man
+OCFDIR      ?= $(PREFIX)/lib/ocf/resource.d/ha-vz
+DESTDIR     ?=
+
+CC          ?= cc
+PKGS        := libqb openssl
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN        := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Werror
+HARDEN      := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS      ?= -O2 -g
+ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Iha-vz/include \
+               -DHAVZ_VERSION='"$(VERSION)"' -DHAVZ_SYSCONFDIR='"$(SYSCONFDIR)"' \
+               -DHAVZ_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS)
+LDLIBS      := $(PKG_LIBS)
+
+B           := build
+LIB_SRCS    := $(wildcard ha-vz/lib/*.c)
+LIB_OBJS    := $(LIB_SRCS:ha-vz/lib/%.c=$(B)/lib/%.o)
+CLI_SRCS    := $(wildcard ha-vz/src/cli/*.c)
+CLI_OBJS    := $(CLI_SRCS:ha-vz/src/%.c=$(B)/src/%.o)
+COMMON_SRCS := $(wildcard ha-vz/src/common/*.c)
+COMMON_OBJS := $(COMMON_SRCS:ha-vz/src/%.c=$(B)/src/%.o)
+BINS        := $(B)/ha-vz
+
+.PHONY: all check lint install clean deps demo unit cli-tests
+all: $(BINS)
+
+$(B)/lib/%.o: ha-vz/lib/%.c $(wildcard ha-vz/include/havz/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/src/%.o: ha-vz/src/%.c $(wildcard ha-vz/include/havz/*.h) $(wildcard ha-vz/src/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iha-vz/src -c -o $@ $<
+
+$(B)/libhavz.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/ha-vz: $(CLI_OBJS) $(COMMON_OBJS) $(B)/libhavz.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests: the library and the test programs built again with ASan+UBSan.
+SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/asan/%)
+$(B)/asan/lib/%.o: ha-vz/lib/%.c $(wildcard ha-vz/include/havz/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) -O1 $(SAN_FLAGS) -c -o $@ $<
+$(B)/asan/%: tests/unit/%.c $(LIB_SRCS:ha-vz/lib/%.c=$(B)/asan/lib/%.o) $(wildcard tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) -O1 $(SAN_FLAGS) -Itests/unit -o $@ $< \
+	  $(LIB_SRCS:ha-vz/lib/%.c=$(B)/asan/lib/%.o) $(LDLIBS) -lcmocka
+unit: $(UNIT_BINS)
+
+# Every tier that exists; tests/run prints the closing "N passed, N failed" line.
+check: all unit
+	tests/run $(CHECK_TIERS)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	  --std=c11 --inline-suppr -Iha-vz/include -Iha-vz/src ha-vz tests/unit
+	shellcheck -x $(SHELL_SCRIPTS)
+	clang-format --dry-run --Werror $(C_FILES)
+
+C_FILES       = $(shell find ha-vz tests -name '*.[ch]' -not -path '$(B)/*')
+SHELL_SCRIPTS = $(shell grep -rlE '^\#!/bin/(ba)?sh|^\#!/usr/bin/env (ba)?sh' \
+                  tests resource-agents drbd checkpoint-hooks iso .ci conf 2>/dev/null | grep -v '\.bats$$')
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/ha-vz $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(LIBEXECDIR)
+	install -m 755 $(B)/ha-vz $(DESTDIR)$(SBINDIR)/ha-vz
+	install -m 644 conf/ha-vz.conf $(DESTDIR)$(SYSCONFDIR)/ha-vz/ha-vz.conf.example
+	for m in ha-vz/man/*.[0-9]; do \
+	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+clean:
+	rm -rf $(B)
+
+deps:
+	tests/install-deps
+
+# Fragments owned by other parts of the tree (agent, lab, iso) add their targets here.
+-include $(wildcard resource-agents/*.mk drbd/*.mk checkpoint-hooks/*.mk tests/lab/*.mk tests/probe/*.mk iso/*.mk)

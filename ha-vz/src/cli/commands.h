@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef HAVZ_CLI_COMMANDS_H
+#define HAVZ_CLI_COMMANDS_H
+
+/* Exit codes of the ha-vz command, documented in ha-vz(8). */
+enum {
+	HAVZ_EXIT_OK = 0,
+	HAVZ_EXIT_FAIL = 1,	/* the operation failed */
+	HAVZ_EXIT_USAGE = 2,	/* bad command line */
+	HAVZ_EXIT_CONFIG = 3,	/* the configuration has errors */
+};
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	void (*usage)(void);
+};
+
+int cmd_check_config(int argc, char **argv);
+void usage_check_config(void);
+int cmd_render(int argc, char **argv);
+void usage_render(void);
+int cmd_keygen(int argc, char **argv);
+void usage_keygen(void);
+
+/* Loads and validates the configuration, logging every error. Returns 0 or -errno. */
+struct havz_config;
+int cli_load_config(const char *path, struct havz_config *cfg);
+
+#endif

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ha-vz: the operator's command. One table of subcommands; each parses its own options. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "common/log.h"
+
+static const struct cli_command commands[] = {
+	{ "check-config", "parse and validate ha-vz.conf", cmd_check_config, usage_check_config },
+	{ "render", "write DRBD and heartbeat files from ha-vz.conf", cmd_render, usage_render },
+	{ "keygen", "create a random cluster auth key", cmd_keygen, usage_keygen },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: ha-vz [-v] COMMAND [OPTIONS]\n"
+		     "       ha-vz help COMMAND | --help | --version\n\n"
+		     "Two-node high availability for LXC containers on DRBD.\n\nCommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nRun 'ha-vz COMMAND --help' for a command's options. See ha-vz(8).\n");
+}
+
+static const struct cli_command *find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	int verbose = 0, i = 1, rc;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return HAVZ_EXIT_OK;
+		}
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("ha-vz %s\n", HAVZ_VERSION);
+			return HAVZ_EXIT_OK;
+		}
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			verbose = 1;
+			i++;
+			continue;
+		}
+		fprintf(stderr, "ha-vz: unknown option '%s'\n", argv[i]);
+		usage(stderr);
+		return HAVZ_EXIT_USAGE;
+	}
+	if (i == argc) {
+		usage(stderr);
+		return HAVZ_EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 == argc) {
+			usage(stdout);
+			return HAVZ_EXIT_OK;
+		}
+		cmd = find(argv[i + 1]);
+		if (!cmd) {
+			fprintf(stderr, "ha-vz: unknown command '%s'\n", argv[i + 1]);
+			return HAVZ_EXIT_USAGE;
+		}
+		cmd->usage();
+		return HAVZ_EXIT_OK;
+	}
+	cmd = find(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "ha-vz: unknown command '%s'; see 'ha-vz --help'\n", argv[i]);
+		return HAVZ_EXIT_USAGE;
+	}
+	havz_log_init("ha-vz", HAVZ_LOG_STDERR, verbose);
+	rc = cmd->run(argc - i, argv + i);
+	havz_log_fini();
+	return rc;
+}
