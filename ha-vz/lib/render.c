@@ -9,7 +9,11 @@
 
 static void header(const struct havz_config *cfg, struct havz_buf *out, const char *comment)
 {
-	havz_buf_printf(out, "%s %s from %s: do not edit.\n", comment, HAVZ_RENDER_MARK, cfg->file);
+	const char *base = strrchr(cfg->file, '/');
+
+	/* The base name only: the same configuration renders the same bytes from any path. */
+	havz_buf_printf(out, "%s %s from %s: do not edit.\n", comment, HAVZ_RENDER_MARK,
+			base ? base + 1 : cfg->file);
 }
 
 static void format_rate(uint64_t bytes, char *out, size_t size)
