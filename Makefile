@@ -11,7 +11,7 @@ OCFDIR      ?= $(PREFIX)/lib/ocf/resource.d/ha-vz
 DESTDIR     ?=
 
 CC          ?= cc
-PKGS        := libqb openssl
+PKGS        := libqb openssl lxc
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN        := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Werror
@@ -62,7 +62,9 @@ $(B)/asan/%: tests/unit/%.c $(LIB_SRCS:ha-vz/lib/%.c=$(B)/asan/lib/%.o) $(wildca
 unit: $(UNIT_BINS)
 
 # Every tier that exists; tests/run prints the closing "N passed, N failed" line.
-check: all unit
+# check installs what it needs first, then builds in a fresh make that sees it.
+check: deps
+	$(MAKE) all unit
 	tests/run $(CHECK_TIERS)
 
 lint:

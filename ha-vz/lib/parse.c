@@ -114,7 +114,7 @@ int havz_parse_cpus(const char *s, unsigned *out_millis)
 		return -EINVAL;
 	for (; digits < 3; digits++)
 		frac *= 10;
-	if (whole > 4096)
+	if (whole > 4096 || (whole == 4096 && frac))
 		return -ERANGE;
 	*out_millis = (unsigned)(whole * 1000 + frac);
 	return 0;

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The checkpoint engine: dumps a running container with CRIU into images on
+ * its own DRBD volume, and restores it from them on either node. The agent's
+ * stop/start and `ha-vz checkpoint|restore` call these.
+ *
+ * Layout on the volume (lxcpath = the container's mount point):
+ *   MOUNT/NAME/config, MOUNT/NAME/rootfs      the LXC container
+ *   MOUNT/.ha-vz/checkpoint/                   images + MANIFEST of the last dump
+ */
+#ifndef HAVZ_CHECKPOINT_H
+#define HAVZ_CHECKPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "havz/config.h"
+
+struct havz_ckpt_opts {
+	unsigned max_precopy_rounds; /* 0: no pre-dump */
+	unsigned timeout_ms;	     /* whole operation; 0: a default */
+	bool lazy;		     /* restore with post-copy (lazy-pages) where supported */
+};
+
+struct havz_ckpt_report {
+	unsigned precopy_rounds;    /* pre-dumps done */
+	uint64_t final_dump_bytes;  /* bytes written by the final dump */
+	unsigned freeze_ms;	    /* final dump: container frozen until dumped */
+	unsigned restore_ms;
+	char reason[256];	    /* why it fell back / failed, one line */
+};
+
+/*
+ * Dumps the running container and leaves it stopped. 0 on success; on any
+ * failure returns -errno with rep->reason set, and the container is either
+ * still running or cleanly stopped (never half-dumped and hung).
+ */
+int havz_checkpoint_dump(const struct havz_config *cfg, const struct havz_container *ct,
+			 const struct havz_ckpt_opts *opts, struct havz_ckpt_report *rep);
+
+/*
+ * Restores the container from its last dump. 0 when it is running again.
+ * -ENOENT: no image; -ESTALE: the image is used already, or the filesystem
+ * changed after the dump, or the manifest does not check out; other -errno:
+ * the restore failed and was cleaned up. In every non-zero case the
+ * container is not running and rep->reason says why: the caller starts it cold.
+ */
+int havz_checkpoint_restore(const struct havz_config *cfg, const struct havz_container *ct,
+			    const struct havz_ckpt_opts *opts, struct havz_ckpt_report *rep);
+
+#endif
