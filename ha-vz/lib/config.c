@@ -243,6 +243,26 @@ static int cluster_auto_failback(struct parser *p, const char *key, const char *
 	return 0;
 }
 
+static int cluster_control_port(struct parser *p, const char *key, const char *value)
+{
+	return set_uint(p, key, value, 1, 65535, &p->cfg->control_port);
+}
+
+static int cluster_monitor_interval(struct parser *p, const char *key, const char *value)
+{
+	return set_duration(p, key, value, 1000, 3600000, &p->cfg->monitor_interval_ms);
+}
+
+static int cluster_max_restarts(struct parser *p, const char *key, const char *value)
+{
+	return set_uint(p, key, value, 0, 100, &p->cfg->max_restarts);
+}
+
+static int cluster_restart_window(struct parser *p, const char *key, const char *value)
+{
+	return set_duration(p, key, value, 1000, 86400000, &p->cfg->restart_window_ms);
+}
+
 /* [node NAME] */
 
 static int node_management(struct parser *p, const char *key, const char *value)
@@ -480,6 +500,10 @@ static const struct keyword keywords[] = {
 	{ "udpport", SEC_CLUSTER, false, cluster_udpport },
 	{ "auth_key_file", SEC_CLUSTER, true, cluster_auth_key_file },
 	{ "auto_failback", SEC_CLUSTER, false, cluster_auto_failback },
+	{ "control_port", SEC_CLUSTER, false, cluster_control_port },
+	{ "monitor_interval", SEC_CLUSTER, false, cluster_monitor_interval },
+	{ "max_restarts", SEC_CLUSTER, false, cluster_max_restarts },
+	{ "restart_window", SEC_CLUSTER, false, cluster_restart_window },
 	{ "management", SEC_NODE, true, node_management },
 	{ "replication", SEC_NODE, true, node_replication },
 	{ "interface", SEC_LINK, true, link_interface },
@@ -518,6 +542,10 @@ static void set_defaults(struct havz_config *cfg, const char *name)
 	cfg->warntime_ms = 2000;
 	cfg->initdead_ms = 20000;
 	cfg->udpport = 694;
+	cfg->control_port = 7799;
+	cfg->monitor_interval_ms = 5000;
+	cfg->max_restarts = 3;
+	cfg->restart_window_ms = 300000;
 	cfg->drbd.protocol = 'C';
 	cfg->drbd.resync_rate = 100ULL << 20;
 	strcpy(cfg->drbd.after_sb_0pri, "discard-zero-changes");

@@ -85,6 +85,10 @@ struct havz_config {
 	unsigned udpport;
 	char auth_key_file[HAVZ_PATH_MAX];
 	bool auto_failback;
+	unsigned control_port;	      /* ha-vzd's TCP port on the management network */
+	unsigned monitor_interval_ms; /* ha-vzd runs each local container's monitor this often */
+	unsigned max_restarts;	      /* local restarts within restart_window before handover */
+	unsigned restart_window_ms;
 	bool have_cluster;
 	struct havz_origin stack_at, deadtime_at, warntime_at, initdead_at, auth_key_file_at;
 
