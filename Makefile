@@ -29,7 +29,9 @@ CLI_SRCS    := $(wildcard ha-vz/src/cli/*.c)
 CLI_OBJS    := $(CLI_SRCS:ha-vz/src/%.c=$(B)/src/%.o)
 COMMON_SRCS := $(wildcard ha-vz/src/common/*.c)
 COMMON_OBJS := $(COMMON_SRCS:ha-vz/src/%.c=$(B)/src/%.o)
-BINS        := $(B)/ha-vz
+DAEMON_SRCS := $(wildcard ha-vz/src/daemon/*.c)
+DAEMON_OBJS := $(DAEMON_SRCS:ha-vz/src/%.c=$(B)/src/%.o)
+BINS        := $(B)/ha-vz $(if $(DAEMON_SRCS),$(B)/ha-vzd)
 
 .PHONY: all check lint install clean deps demo unit cli-tests
 all: $(BINS)
@@ -46,6 +48,9 @@ $(B)/libhavz.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/ha-vz: $(CLI_OBJS) $(COMMON_OBJS) $(B)/libhavz.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/ha-vzd: $(DAEMON_OBJS) $(COMMON_OBJS) $(B)/libhavz.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests: the library and the test programs built again with ASan+UBSan.
@@ -81,6 +86,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/ha-vz $(DESTDIR)$(MANDIR)/man8 \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 $(B)/ha-vz $(DESTDIR)$(SBINDIR)/ha-vz
+	if [ -x $(B)/ha-vzd ]; then install -m 755 $(B)/ha-vzd $(DESTDIR)$(SBINDIR)/ha-vzd; fi
 	install -m 644 conf/ha-vz.conf $(DESTDIR)$(SYSCONFDIR)/ha-vz/ha-vz.conf.example
 	for m in ha-vz/man/*.[0-9]; do \
 	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
