@@ -19,7 +19,7 @@ HARDEN      := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS      ?= -O2 -g
 ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Iha-vz/include \
                -DHAVZ_VERSION='"$(VERSION)"' -DHAVZ_SYSCONFDIR='"$(SYSCONFDIR)"' \
-               -DHAVZ_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS)
+               -DHAVZ_LIBEXECDIR='"$(LIBEXECDIR)"' -DHAVZ_SBINDIR='"$(SBINDIR)"' $(PKG_CFLAGS)
 LDLIBS      := $(PKG_LIBS)
 
 B           := build

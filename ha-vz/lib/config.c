@@ -739,8 +739,10 @@ static void parse_line(struct parser *p, char *raw)
 		char *close = strchr(s, ']');
 
 		if (!close || trim(close + 1)[0]) {
+			/* End the previous section (its missing keys) and skip this one's keys. */
+			close_section(p);
+			p->sec_line = p->line;
 			perr(p, "%s: malformed section header (expected [kind name])", s);
-			p->sec = SEC_NONE;
 			return;
 		}
 		*close = '\0';

@@ -100,7 +100,9 @@ int havz_render_ha_cf(const struct havz_config *cfg, struct havz_buf *out)
 	havz_buf_printf(out, "deadtime %s\n", t);
 	havz_format_ha_time(cfg->initdead_ms, t, sizeof(t));
 	havz_buf_printf(out, "initdead %s\n", t);
-	havz_buf_printf(out, "udpport %u\n", cfg->udpport);
+	/* heartbeat warns about udpport after media lines even when it comes first: omit the default. */
+	if (cfg->udpport != 694)
+		havz_buf_printf(out, "udpport %u\n", cfg->udpport);
 	for (size_t i = 0; i < cfg->n_links; i++) {
 		const struct havz_link *l = &cfg->links[i];
 
@@ -119,6 +121,8 @@ int havz_render_ha_cf(const struct havz_config *cfg, struct havz_buf *out)
 	for (size_t k = 0; k < cfg->n_nodes; k++)
 		havz_buf_printf(out, "node %s\n", cfg->nodes[k].name);
 	havz_buf_printf(out, "crm off\n");
+	/* ha-vzd supervises the containers (heartbeat does not) and answers fencing requests. */
+	havz_buf_printf(out, "respawn root %s/ha-vzd\n", HAVZ_SBINDIR);
 	return out->err;
 }
 

@@ -92,7 +92,7 @@ static void check_links(struct checker *c)
 			/* heartbeat's ucast plugin speaks IPv4 only. */
 			if (a[0] && strchr(a, ':'))
 				verr(c, line_or(l->network_at.line, l->line),
-				     "network: link %s would send heartbeat ucast to %s, an IPv6 address; heartbeat's ucast is IPv4 only",
+				     "network: link %s would send heartbeat ucast to %s, an IPv6 address; ha-vz renders ucast links for IPv4 only",
 				     l->name, a);
 		}
 	}
@@ -195,6 +195,8 @@ static void check_containers(struct checker *c)
 				     "service_ip: %s is also container %s's (line %d)", ct->service_ip,
 				     o->name, o->service_ip_at.line);
 		}
+		if (ct->port_at.line && ct->port == cfg->control_port)
+			verr(c, ct->port_at.line, "port: %u is the cluster's control_port", ct->port);
 		if (ct->service_ip[0]) {
 			size_t n = strcspn(ct->service_ip, "/");
 

@@ -132,7 +132,7 @@ heartbeat_check_usable() {
 	render_ok
 	local node
 	for node in alpha beta; do
-		run "$BATS_TEST_DIRNAME/heartbeat-check" "$ROOT/etc/ha.d" "$node"
+		run "$BATS_TEST_DIRNAME/heartbeat-check" "$ROOT/etc/ha.d" "$node" "$HAVZ_TOP/build/ha-vzd"
 		assert_output_has "Configuration validated. Starting heartbeat"
 		refute_output_has "ERROR:"
 		refute_output_has "onfiguration error"
@@ -143,7 +143,7 @@ heartbeat_check_usable() {
 	heartbeat_check_usable
 	render_ok
 	echo "gamma drbddisk::ct-x" >>"$ROOT/etc/ha.d/haresources"
-	run "$BATS_TEST_DIRNAME/heartbeat-check" "$ROOT/etc/ha.d" alpha
+	run "$BATS_TEST_DIRNAME/heartbeat-check" "$ROOT/etc/ha.d" alpha "$HAVZ_TOP/build/ha-vzd"
 	assert_output_has "Bad nodename"
 	assert_output_has "Configuration error, heartbeat not started"
 }
@@ -180,15 +180,15 @@ heartbeat_check_usable() {
 	render_ok
 	local before
 	before=$(tree_state "$ROOT")
-	sed -i 's/^port = 7789$/port = 7799/' "$CONF"
+	sed -i 's/^port = 7789$/port = 7795/' "$CONF"
 	run "$HAVZ" render -c "$CONF" --root "$ROOT" --dry-run
 	assert_status 0
 	assert_line_exact "--- $ROOT/etc/drbd.d/ct-web.res"
 	assert_line_exact "+++ $ROOT/etc/drbd.d/ct-web.res (rendered)"
 	assert_line_exact "-		address 198.51.100.11:7789;"
-	assert_line_exact "+		address 198.51.100.11:7799;"
+	assert_line_exact "+		address 198.51.100.11:7795;"
 	assert_line_exact "-		address 198.51.100.12:7789;"
-	assert_line_exact "+		address 198.51.100.12:7799;"
+	assert_line_exact "+		address 198.51.100.12:7795;"
 	assert_line_exact "render --dry-run: 1 would change, 5 unchanged, 0 would be removed"
 	[ "$(grep -c '^@@ ' <<<"$output")" -ge 1 ]
 	[ "$before" = "$(tree_state "$ROOT")" ] || fail "--dry-run changed files"
