@@ -32,6 +32,8 @@ static inline void diag_collect(void *ctx, const char *message)
 	struct diags *d = ctx;
 
 	assert_true(d->n < DIAGS_MAX);
+	if (getenv("HAVZ_TEST_VERBOSE"))
+		print_message("# diag: %s\n", message);
 	d->msg[d->n] = strdup(message);
 	assert_non_null(d->msg[d->n]);
 	d->n++;
@@ -44,11 +46,18 @@ static inline void diags_free(struct diags *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Prints every collected message, so that a failing assertion shows them. */
-static inline void diags_print(const struct diags *d)
+/* Prints every collected message as TAP comments. */
+static inline void diags_dump(const struct diags *d)
 {
 	for (size_t i = 0; i < d->n; i++)
 		print_message("# diag[%zu]: %s\n", i, d->msg[i]);
+}
+
+/* Prints them only with HAVZ_TEST_VERBOSE set, to keep passing runs quiet. */
+static inline void diags_print(const struct diags *d)
+{
+	if (getenv("HAVZ_TEST_VERBOSE"))
+		diags_dump(d);
 }
 
 static inline bool diags_has(const struct diags *d, const char *exact)
@@ -59,11 +68,18 @@ static inline bool diags_has(const struct diags *d, const char *exact)
 	return false;
 }
 
+/* Asserts the number of collected messages; shows them when it is wrong. */
+#define assert_diag_count(d, count)                                                                \
+	do {                                                                                       \
+		if ((d)->n != (size_t)(count))                                                     \
+			diags_dump(d);                                                             \
+		assert_int_equal((d)->n, (count));                                                 \
+	} while (0)
+
 /* Asserts that exactly one message was collected and that it is want. */
 #define assert_one_diag(d, want)                                                                   \
 	do {                                                                                       \
-		diags_print(d);                                                                    \
-		assert_int_equal((d)->n, 1);                                                       \
+		assert_diag_count((d), 1);                                                         \
 		assert_string_equal((d)->msg[0], (want));                                          \
 	} while (0)
 
@@ -71,7 +87,7 @@ static inline bool diags_has(const struct diags *d, const char *exact)
 #define assert_diag(d, want)                                                                       \
 	do {                                                                                       \
 		if (!diags_has((d), (want))) {                                                     \
-			diags_print(d);                                                            \
+			diags_dump(d);                                                             \
 			fail_msg("missing diagnostic: %s", (want));                                \
 		}                                                                                  \
 	} while (0)

@@ -265,8 +265,10 @@ static void test_cidr(void **state)
 	assert_int_equal(havz_check_cidr("192.0.2/24"), -EINVAL);
 	assert_int_equal(havz_check_cidr("host/24"), -EINVAL);
 	/* An address part longer than any address is refused before parsing. */
-	assert_int_equal(havz_check_cidr("1111111111111111111111111111111111111111111111111111111111111111/8"),
-			 -EINVAL);
+	assert_int_equal(
+		havz_check_cidr(
+			"1111111111111111111111111111111111111111111111111111111111111111/8"),
+		-EINVAL);
 }
 
 static void test_ifname(void **state)
@@ -276,7 +278,7 @@ static void test_ifname(void **state)
 	assert_int_equal(havz_check_ifname("a"), 0);
 	assert_int_equal(havz_check_ifname("enp0s31f6.100"), 0);
 	assert_int_equal(havz_check_ifname("br-lan_1"), 0);
-	assert_int_equal(havz_check_ifname("abcdefghijklmno"), 0); /* 15 */
+	assert_int_equal(havz_check_ifname("abcdefghijklmno"), 0);	  /* 15 */
 	assert_int_equal(havz_check_ifname("abcdefghijklmnop"), -EINVAL); /* 16 */
 	assert_int_equal(havz_check_ifname(""), -EINVAL);
 	assert_int_equal(havz_check_ifname("."), -EINVAL);
@@ -315,13 +317,20 @@ static void test_abs_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_uint_accepts),	 cmocka_unit_test(test_uint_rejects),
-		cmocka_unit_test(test_duration_accepts), cmocka_unit_test(test_duration_rejects),
-		cmocka_unit_test(test_size_accepts),	 cmocka_unit_test(test_size_rejects),
-		cmocka_unit_test(test_cpus_accepts),	 cmocka_unit_test(test_cpus_rejects),
-		cmocka_unit_test(test_bool),		 cmocka_unit_test(test_name),
-		cmocka_unit_test(test_address),		 cmocka_unit_test(test_cidr),
-		cmocka_unit_test(test_ifname),		 cmocka_unit_test(test_abs_path),
+		cmocka_unit_test(test_uint_accepts),
+		cmocka_unit_test(test_uint_rejects),
+		cmocka_unit_test(test_duration_accepts),
+		cmocka_unit_test(test_duration_rejects),
+		cmocka_unit_test(test_size_accepts),
+		cmocka_unit_test(test_size_rejects),
+		cmocka_unit_test(test_cpus_accepts),
+		cmocka_unit_test(test_cpus_rejects),
+		cmocka_unit_test(test_bool),
+		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_address),
+		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_ifname),
+		cmocka_unit_test(test_abs_path),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
