@@ -33,7 +33,7 @@ DAEMON_SRCS := $(wildcard ha-vz/src/daemon/*.c)
 DAEMON_OBJS := $(DAEMON_SRCS:ha-vz/src/%.c=$(B)/src/%.o)
 BINS        := $(B)/ha-vz $(if $(DAEMON_SRCS),$(B)/ha-vzd)
 
-.PHONY: all check lint install clean deps demo unit cli-tests
+.PHONY: all check lint lint-cppcheck lint-shell lint-format install clean deps demo unit
 all: $(BINS)
 
 $(B)/lib/%.o: ha-vz/lib/%.c $(wildcard ha-vz/include/havz/*.h)
@@ -72,15 +72,20 @@ check: deps
 	$(MAKE) all unit
 	tests/run $(CHECK_TIERS)
 
-lint:
+lint: lint-cppcheck lint-shell lint-format
+lint-cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	  --std=c11 --inline-suppr -Iha-vz/include -Iha-vz/src ha-vz tests/unit
+	  --std=c11 --inline-suppr -D__GNUC__ -Iha-vz/include -Iha-vz/src ha-vz tests
+lint-shell:
 	shellcheck -x $(SHELL_SCRIPTS)
+	shellcheck -s bash $(BATS_FILES)
+lint-format:
 	clang-format --dry-run --Werror $(C_FILES)
 
 C_FILES       = $(shell find ha-vz tests -name '*.[ch]' -not -path '$(B)/*')
-SHELL_SCRIPTS = $(shell grep -rlE '^\#!/bin/(ba)?sh|^\#!/usr/bin/env (ba)?sh' \
-                  tests resource-agents drbd checkpoint-hooks iso .ci conf 2>/dev/null | grep -v '\.bats$$')
+SHELL_SCRIPTS = $(shell grep -rlE --exclude='*.bats' '^\#!/bin/(ba)?sh|^\#!/usr/bin/env (ba)?sh' \
+                  tests resource-agents drbd checkpoint-hooks iso .ci conf 2>/dev/null)
+BATS_FILES    = $(shell find tests -name '*.bats')
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/ha-vz $(DESTDIR)$(MANDIR)/man8 \
