@@ -1,0 +1,14 @@
+# DRBD handlers for outdate-based fencing through ha-vzd (no dopd on Debian 12):
+# included at the end of the top-level Makefile. Installed to $(LIBEXECDIR), the
+# paths ha-vz render writes into the DRBD configuration (HAVZ_FENCE_PEER and
+# HAVZ_UNFENCE_PEER in havz/render.h).
+.PHONY: install-drbd-handlers
+install: install-drbd-handlers
+
+install-drbd-handlers:
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	sed 's|^HAVZ_BIN_DEFAULT=.*|HAVZ_BIN_DEFAULT=$(SBINDIR)/ha-vz|' \
+	  drbd/handlers/drbd-fence-peer >$(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp
+	mv $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer
+	install -m 755 drbd/handlers/drbd-unfence-peer $(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ha-vz fence-peer: DRBD's fence-peer handler without dopd. Asks the
+ * peer's ha-vzd, over the authenticated control protocol, to outdate its
+ * disk of the resource, and exits with DRBD 8.4's fence-peer codes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "cli/commands.h"
+#include "common/log.h"
+#include "common/peer.h"
+#include "havz/config.h"
+#include "havz/render.h"
+#include "havz/wire.h"
+
+/* drbd.conf(5), 8.4, handler fence-peer. */
+enum { FENCE_OTHER = 1, FENCE_INCONSISTENT = 3, FENCE_OUTDATED = 4, FENCE_UNREACHABLE = 5,
+       FENCE_PRIMARY = 6 };
+
+void usage_fence_peer(void)
+{
+	printf("Usage: ha-vz fence-peer [--resource RES] [-c FILE] [-n NODE] [--timeout SECONDS]\n\n"
+	       "DRBD's fence-peer handler: asks the peer node's ha-vzd to outdate its disk\n"
+	       "of RES (default: $DRBD_RESOURCE, as DRBD sets it), over the control port\n"
+	       "on the management network, authenticated with the cluster key.\n\n"
+	       "  -r, --resource RES  DRBD resource, ct-NAME\n"
+	       "  -c, --config FILE   configuration file (default %s)\n"
+	       "  -n, --node NAME     this node (default: uname -n)\n"
+	       "  -t, --timeout S     seconds to wait for the answer (default 10; connecting: 3)\n"
+	       "  -h, --help          this text\n\n"
+	       "Exit status (drbd.conf(5)): 3 the peer's disk is Inconsistent or worse,\n"
+	       "4 the peer's disk is Outdated now, 5 the peer is unreachable, 6 the peer\n"
+	       "is Primary and refused, 1 any other error, 2 usage.\n",
+	       HAVZ_DEFAULT_CONFIG);
+}
+
+int cmd_fence_peer(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "resource", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = HAVZ_DEFAULT_CONFIG, *res = getenv("DRBD_RESOURCE"), *node = NULL;
+	struct havz_config cfg;
+	struct havz_buf key = { 0 };
+	struct havz_wire_msg *req = NULL, *reply = NULL;
+	const struct havz_node *self, *peer;
+	struct utsname uts;
+	unsigned timeout_s = 10;
+	bool reached = false;
+	int opt, rc, status = FENCE_OTHER;
+	char *end;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "r:c:n:t:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': res = optarg; break;
+		case 'c': path = optarg; break;
+		case 'n': node = optarg; break;
+		case 't':
+			errno = 0;
+			timeout_s = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || timeout_s < 1 || timeout_s > 600) {
+				qb_log(LOG_ERR, "fence-peer: --timeout: 1 to 600 seconds");
+				return HAVZ_EXIT_USAGE;
+			}
+			break;
+		case 'h': usage_fence_peer(); return HAVZ_EXIT_OK;
+		default: usage_fence_peer(); return HAVZ_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !res || !*res) {
+		qb_log(LOG_ERR, "fence-peer: no resource (--resource, or DRBD_RESOURCE from DRBD)");
+		return HAVZ_EXIT_USAGE;
+	}
+	if (!node) {
+		if (uname(&uts))
+			return FENCE_OTHER;
+		uts.nodename[strcspn(uts.nodename, ".")] = '\0';
+		node = uts.nodename;
+	}
+	if (cli_load_config(path, &cfg))
+		return FENCE_OTHER;
+	self = havz_config_node(&cfg, node);
+	if (!self) {
+		qb_log(LOG_ERR, "fence-peer: this node '%s' is not in %s (use -n)", node, path);
+		goto out;
+	}
+	peer = havz_config_peer(&cfg, self);
+	if (strncmp(res, "ct-", 3) || !havz_config_container(&cfg, res + 3)) {
+		qb_log(LOG_ERR, "fence-peer: %s is not a container's resource in %s", res, path);
+		goto out;
+	}
+	rc = havz_auth_key_read(cfg.auth_key_file, &key);
+	if (rc) {
+		qb_log(LOG_ERR, "fence-peer: cluster key %s: %s", cfg.auth_key_file,
+		       rc == -EINVAL ? "not a valid key" : strerror(-rc));
+		goto out;
+	}
+	req = malloc(sizeof(*req));
+	reply = malloc(sizeof(*reply));
+	if (!req || !reply || havz_wire_request(req, HAVZ_OP_OUTDATE, self->name, res,
+						(int64_t)time(NULL)))
+		goto out;
+	struct havz_peer_target t = {
+		.addr = peer->management, .port = cfg.control_port, .name = peer->name,
+		.key = key.data, .keylen = key.len, .connect_ms = 3000, .reply_ms = timeout_s * 1000,
+	};
+	rc = havz_peer_call(&t, req, reply, &reached);
+	if (rc) {
+		if (!reached) {
+			qb_log(LOG_WARNING, "fence-peer: %s: peer %s (%s port %u) unreachable: %s", res,
+			       peer->name, peer->management, cfg.control_port, strerror(-rc));
+			status = FENCE_UNREACHABLE;
+		} else {
+			qb_log(LOG_ERR, "fence-peer: %s: no valid answer from %s: %s%s", res, peer->name,
+			       strerror(-rc),
+			       rc == -ECONNRESET ? " (does the peer have the same cluster key?)" : "");
+		}
+		goto out;
+	}
+	status = havz_wire_fence_exit(reply->result);
+	qb_log(status == FENCE_OUTDATED || status == FENCE_INCONSISTENT ? LOG_NOTICE : LOG_WARNING,
+	       "fence-peer: %s on %s: %s (exit %d)", res, peer->name,
+	       havz_wire_result_name(reply->result), status);
+out:
+	free(req);
+	free(reply);
+	havz_buf_wipe_free(&key);
+	havz_config_free(&cfg);
+	return status;
+}

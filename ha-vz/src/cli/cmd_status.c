@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ha-vz status: asks the local ha-vzd over libqb IPC and prints the
+ * cluster as this node sees it, as text or as one JSON object:
+ *
+ * {"version":1,"cluster":"demo","node":"alpha","daemon":"running",
+ *  "config":"/etc/ha-vz/ha-vz.conf",
+ *  "peer":{"name":"beta","reachable":true,"checked_ms_ago":420},
+ *  "containers":[{"name":"web","where":"here","node":"alpha","state":"running",
+ *                 "restarts":0}]}
+ *
+ * peer.reachable is null before ha-vzd first asked; where is "here",
+ * "peer", "nowhere" or "unknown"; node and state are null unless the
+ * container runs on a node. Keys are only ever added (version counts
+ * incompatible changes).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <qb/qbipcc.h>
+
+#include "cli/commands.h"
+#include "common/log.h"
+#include "havz/config.h"
+
+#define IPC_NAME "ha-vz"
+#define IPC_STATUS 1
+#define IPC_MAX (64 * 1024)
+#define IPC_TIMEOUT_MS 5000
+
+void usage_status(void)
+{
+	printf("Usage: ha-vz status [--json] [-c FILE]\n\n"
+	       "Shows the cluster as the local ha-vzd sees it: this node, whether the peer\n"
+	       "answers, and for every container where it runs, its state and its restarts\n"
+	       "within the restart window. Root or members of group haclient only.\n\n"
+	       "  -j, --json          one JSON object (see ha-vz(8))\n"
+	       "  -c, --config FILE   warn when ha-vzd runs another configuration file\n"
+	       "  -h, --help          this text\n\n"
+	       "Exit status: 0 shown, 1 failure (e.g. permission denied), 2 usage,\n"
+	       "4 ha-vzd is not running.\n");
+}
+
+/* JSON string or null for "-". Names are restricted by the config; escape anyway. */
+static void json_str(const char *s)
+{
+	if (!strcmp(s, "-")) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+struct status_line {
+	char kind[16], a[HAVZ_PATH_MAX], b[HAVZ_PATH_MAX], c[64], d[64], e[32];
+	int n;
+};
+
+static int split(const char *line, struct status_line *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->n = sscanf(line, "%15s %255s %255s %63s %63s %31s", l->kind, l->a, l->b, l->c, l->d, l->e);
+	return l->n;
+}
+
+static void print_text(char *text)
+{
+	struct status_line l;
+
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		split(line, &l);
+		if (!strcmp(l.kind, "cluster") && l.n >= 2)
+			printf("cluster:  %s\n", l.a);
+		else if (!strcmp(l.kind, "node") && l.n >= 2)
+			printf("node:     %s (ha-vzd running)\n", l.a);
+		else if (!strcmp(l.kind, "peer") && l.n >= 4)
+			printf("peer:     %s %s%s%s%s\n\n%-20s %-8s %-12s %-12s %s\n", l.a, l.b,
+			       strcmp(l.b, "unknown") ? " (checked " : "",
+			       strcmp(l.b, "unknown") ? l.c : "",
+			       strcmp(l.b, "unknown") ? " ms ago)" : "", "CONTAINER", "WHERE", "NODE",
+			       "STATE", "RESTARTS");
+		else if (!strcmp(l.kind, "ct") && l.n >= 6)
+			printf("%-20s %-8s %-12s %-12s %s\n", l.a, l.b, l.c, l.d, l.e);
+	}
+}
+
+static void print_json(char *text)
+{
+	struct status_line l;
+	bool first_ct = true, opened = false;
+
+	printf("{\"version\":1,\"daemon\":\"running\"");
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		split(line, &l);
+		if ((!strcmp(l.kind, "cluster") || !strcmp(l.kind, "node") ||
+		     !strcmp(l.kind, "config")) && l.n >= 2) {
+			printf(",\"%s\":", l.kind);
+			json_str(l.a);
+		} else if (!strcmp(l.kind, "peer") && l.n >= 4) {
+			printf(",\"peer\":{\"name\":");
+			json_str(l.a);
+			printf(",\"reachable\":%s,\"checked_ms_ago\":%lld}",
+			       !strcmp(l.b, "reachable")     ? "true"
+			       : !strcmp(l.b, "unreachable") ? "false"
+							     : "null",
+			       strtoll(l.c, NULL, 10));
+		} else if (!strcmp(l.kind, "ct") && l.n >= 6) {
+			if (!opened)
+				printf(",\"containers\":[");
+			opened = true;
+			printf("%s{\"name\":", first_ct ? "" : ",");
+			json_str(l.a);
+			printf(",\"where\":");
+			json_str(l.b);
+			printf(",\"node\":");
+			json_str(l.c);
+			printf(",\"state\":");
+			json_str(l.d);
+			printf(",\"restarts\":%lu}", strtoul(l.e, NULL, 10));
+			first_ct = false;
+		}
+	}
+	printf("%s}\n", opened ? "]" : ",\"containers\":[]");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct qb_ipc_request_header req = { .id = IPC_STATUS, .size = sizeof(req) };
+	const char *path = NULL;
+	bool json = false;
+	qb_ipcc_connection_t *c;
+	char *buf, *text;
+	ssize_t got;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "jc:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'c': path = optarg; break;
+		case 'h': usage_status(); return HAVZ_EXIT_OK;
+		default: usage_status(); return HAVZ_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		qb_log(LOG_ERR, "status: unexpected argument '%s'", argv[optind]);
+		return HAVZ_EXIT_USAGE;
+	}
+	c = qb_ipcc_connect(IPC_NAME, IPC_MAX);
+	if (!c) {
+		int err = errno;
+
+		if (err == EACCES || err == EPERM) {
+			qb_log(LOG_ERR, "status: ha-vzd refused the connection: root or group haclient only");
+			return HAVZ_EXIT_FAIL;
+		}
+		if (json)
+			printf("{\"version\":1,\"daemon\":\"stopped\"}\n");
+		qb_log(LOG_ERR, "status: ha-vzd is not running on this node (no IPC service '%s': %s)",
+		       IPC_NAME, strerror(err));
+		return HAVZ_EXIT_NODAEMON;
+	}
+	buf = calloc(1, IPC_MAX + 1);
+	if (!buf) {
+		qb_ipcc_disconnect(c);
+		return HAVZ_EXIT_FAIL;
+	}
+	got = qb_ipcc_sendv_recv(c, &(struct iovec){ .iov_base = &req, .iov_len = sizeof(req) }, 1,
+				 buf, IPC_MAX, IPC_TIMEOUT_MS);
+	qb_ipcc_disconnect(c);
+	if (got < (ssize_t)sizeof(struct qb_ipc_response_header) ||
+	    ((struct qb_ipc_response_header *)buf)->error) {
+		qb_log(LOG_ERR, "status: no valid answer from ha-vzd (%s)",
+		       got < 0 ? strerror((int)-got) : "bad reply");
+		free(buf);
+		return HAVZ_EXIT_FAIL;
+	}
+	buf[got] = '\0';
+	text = buf + sizeof(struct qb_ipc_response_header);
+	if (path) {
+		const char *cfg = strstr(text, "\nconfig ");
+
+		if (cfg && strncmp(cfg + 8, path, strlen(path)))
+			qb_log(LOG_WARNING, "status: ha-vzd runs with another configuration file than %s",
+			       path);
+	}
+	if (json)
+		print_json(text);
+	else
+		print_text(text);
+	free(buf);
+	return HAVZ_EXIT_OK;
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The control port: the peer's requests over TCP (havz/wire.h). One
+ * request per connection, read without blocking under a deadline, at most
+ * CONN_MAX connections at once; anything malformed or unauthenticated is
+ * logged and the connection closed without an answer.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "common/log.h"
+#include "common/run.h"
+#include "daemon/daemon.h"
+
+#define CONN_MAX 16
+#define CONN_TIMEOUT_NS (5ULL * 1000000000ULL)
+#define DRBDADM_TIMEOUT_MS 10000
+
+struct conn {
+	struct havzd *d;
+	int fd;
+	char from[INET6_ADDRSTRLEN + 8];
+	uint8_t buf[HAVZ_WIRE_MSG_MAX];
+	size_t have, need;
+	qb_loop_timer_handle timer;
+	bool timer_set;
+};
+
+static struct conn *conns[CONN_MAX];
+
+static void conn_close(struct conn *c)
+{
+	for (size_t i = 0; i < CONN_MAX; i++)
+		if (conns[i] == c)
+			conns[i] = NULL;
+	if (c->timer_set)
+		qb_loop_timer_del(c->d->loop, c->timer);
+	qb_loop_poll_del(c->d->loop, c->fd);
+	close(c->fd);
+	OPENSSL_cleanse(c->buf, sizeof(c->buf));
+	free(c);
+}
+
+static void conn_timeout(void *data)
+{
+	struct conn *c = data;
+
+	c->timer_set = false;
+	qb_log(LOG_WARNING, "control: %s sent no complete request in time; closed", c->from);
+	conn_close(c);
+}
+
+/* The local part of "Local/Peer" (8.4) or a single word. */
+static void first_word(const char *out, char *word, size_t size)
+{
+	size_t n = strcspn(out, "/ \t\r\n");
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(word, out, n);
+	word[n] = '\0';
+}
+
+static int drbdadm(struct havzd *d, const char *cmd, const char *res, char *word, size_t size)
+{
+	const char *argv[] = { d->drbdadm, cmd, res, NULL };
+	struct havz_run_opts o = HAVZ_RUN_OPTS_DEFAULT;
+	struct havz_run_result *r = malloc(sizeof(*r));
+	int rc;
+
+	if (!r)
+		return -ENOMEM;
+	o.timeout_ms = DRBDADM_TIMEOUT_MS;
+	o.capture = true;
+	rc = havz_run(argv, &o, r);
+	if (word)
+		first_word(r->output, word, size);
+	if (!rc && r->status != 0) {
+		qb_log(LOG_WARNING, "control: drbdadm %s %s exited with %d: %.200s", cmd, res,
+		       r->status, r->output);
+		rc = -EIO;
+	}
+	free(r);
+	return rc;
+}
+
+static bool disk_is_inconsistent(const char *dstate)
+{
+	static const char *const bad[] = { "Inconsistent", "Diskless", "Failed", "Attaching",
+					   "Negotiating", "DUnknown", NULL };
+
+	for (size_t i = 0; bad[i]; i++)
+		if (!strcmp(dstate, bad[i]))
+			return true;
+	return false;
+}
+
+/* OUTDATE: never outdate a Primary; otherwise outdate and say what the disk is now. */
+static enum havz_wire_result do_outdate(struct havzd *d, const char *res)
+{
+	char role[32], dstate[32];
+	bool known = false;
+
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = 0; i < d->cfg->n_containers; i++)
+		if (!strncmp(res, "ct-", 3) && !strcmp(res + 3, d->cfg->containers[i].name))
+			known = true;
+	pthread_mutex_unlock(&d->lock);
+	if (!known)
+		return HAVZ_RES_UNKNOWN;
+	if (drbdadm(d, "role", res, role, sizeof(role)) == 0 && !strcmp(role, "Primary"))
+		return HAVZ_RES_PRIMARY;
+	if (drbdadm(d, "dstate", res, dstate, sizeof(dstate)) == 0) {
+		if (disk_is_inconsistent(dstate))
+			return HAVZ_RES_INCONSISTENT;
+		if (!strcmp(dstate, "Outdated"))
+			return HAVZ_RES_OUTDATED;
+	}
+	if (drbdadm(d, "outdate", res, NULL, 0) == 0)
+		return HAVZ_RES_OUTDATED;
+	/* It may have changed under us (a resync starting): look once more. */
+	if (drbdadm(d, "dstate", res, dstate, sizeof(dstate)) == 0) {
+		if (!strcmp(dstate, "Outdated"))
+			return HAVZ_RES_OUTDATED;
+		if (disk_is_inconsistent(dstate))
+			return HAVZ_RES_INCONSISTENT;
+	}
+	if (drbdadm(d, "role", res, role, sizeof(role)) == 0 && !strcmp(role, "Primary"))
+		return HAVZ_RES_PRIMARY;
+	return HAVZ_RES_FAILED;
+}
+
+static int do_status(struct havzd *d, struct havz_wire_msg *reply)
+{
+	struct havz_wire_ct *v;
+	size_t n = 0;
+	int rc;
+
+	pthread_mutex_lock(&d->lock);
+	v = calloc(d->n_cts ? d->n_cts : 1, sizeof(*v));
+	for (size_t i = 0; v && i < d->n_cts; i++) {
+		if (d->cts[i].sup.state == HAVZ_CT_ABSENT)
+			continue;
+		snprintf(v[n].name, sizeof(v[n].name), "%s", d->cts[i].name);
+		snprintf(v[n].state, sizeof(v[n].state), "%s", havz_ct_state_name(d->cts[i].sup.state));
+		v[n].restarts = (unsigned)d->cts[i].sup.n_restarts;
+		n++;
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (!v)
+		return -ENOMEM;
+	rc = havz_wire_status_set(reply, v, n);
+	free(v);
+	return rc;
+}
+
+static void conn_answer(struct conn *c, const struct havz_wire_msg *req, enum havz_wire_result res)
+{
+	struct havzd *d = c->d;
+	struct havz_wire_msg *reply = malloc(sizeof(*reply));
+	uint8_t out[HAVZ_WIRE_MSG_MAX];
+	int n;
+
+	if (!reply)
+		return;
+	if (havz_wire_reply(reply, req, d->node, res, (int64_t)time(NULL)) == 0 &&
+	    (res != HAVZ_RES_OK || req->op != HAVZ_OP_STATUS || do_status(d, reply) == 0)) {
+		n = havz_wire_encode(reply, d->key.data, d->key.len, out, sizeof(out));
+		/* Small and the socket is fresh: one send; a short write just loses the answer. */
+		if (n > 0 && send(c->fd, out, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
+			qb_log(LOG_WARNING, "control: could not send the answer to %s", c->from);
+	}
+	free(reply);
+}
+
+static void conn_request(struct conn *c)
+{
+	struct havzd *d = c->d;
+	struct havz_wire_msg *req = malloc(sizeof(*req));
+	const struct havz_node *self, *peer;
+	char peer_name[HAVZ_NAME_MAX + 1];
+	enum havz_wire_result res;
+	int rc;
+
+	if (!req)
+		return;
+	rc = havz_wire_decode(c->buf, c->have, d->key.data, d->key.len, req);
+	if (rc) {
+		qb_log(LOG_WARNING, "control: rejected a request from %s: %s", c->from,
+		       rc == -EPERM ? "bad MAC (wrong cluster key?)" : "malformed message");
+		goto out;
+	}
+	pthread_mutex_lock(&d->lock);
+	self = havz_config_node(d->cfg, d->node);
+	peer = self ? havz_config_peer(d->cfg, self) : NULL;
+	snprintf(peer_name, sizeof(peer_name), "%s", peer ? peer->name : "");
+	pthread_mutex_unlock(&d->lock);
+	rc = havz_wire_check_request(req, peer_name, (int64_t)time(NULL), d->replay);
+	if (rc) {
+		qb_log(LOG_WARNING, "control: rejected a request from %s (sender %s): %s", c->from,
+		       req->sender,
+		       rc == -EACCES	? "not sent by the peer node"
+		       : rc == -ESTALE	? "timestamp off by more than 30 s (clocks?)"
+		       : rc == -EALREADY ? "replayed"
+					 : "not a request");
+		if (rc != -EBADMSG && rc != -EACCES)
+			conn_answer(c, req, HAVZ_RES_REFUSED);
+		goto out;
+	}
+	if (req->op == HAVZ_OP_OUTDATE) {
+		qb_log(LOG_NOTICE, "control: %s asks to outdate %s", req->sender, req->resource);
+		res = do_outdate(d, req->resource);
+		qb_log(LOG_NOTICE, "control: outdate %s for %s: %s", req->resource, req->sender,
+		       havz_wire_result_name(res));
+	} else {
+		qb_log(LOG_DEBUG, "control: STATUS from %s", req->sender);
+		res = HAVZ_RES_OK;
+	}
+	conn_answer(c, req, res);
+out:
+	OPENSSL_cleanse(req, sizeof(*req));
+	free(req);
+}
+
+static int32_t conn_readable(int32_t fd, int32_t revents, void *data)
+{
+	struct conn *c = data;
+	ssize_t got;
+
+	(void)fd;
+	if (revents & (POLLERR | POLLNVAL)) {
+		conn_close(c);
+		return 0;
+	}
+	got = recv(c->fd, c->buf + c->have, c->need - c->have, MSG_DONTWAIT);
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (got <= 0) {
+		if (c->have)
+			qb_log(LOG_WARNING, "control: %s closed after %zu bytes of a request", c->from,
+			       c->have);
+		conn_close(c);
+		return 0;
+	}
+	c->have += (size_t)got;
+	if (c->have < c->need)
+		return 0;
+	if (c->need == HAVZ_WIRE_HEADER) {
+		int total = havz_wire_frame_len(c->buf, c->have);
+
+		if (total < 0) {
+			qb_log(LOG_WARNING, "control: rejected a request from %s: malformed header",
+			       c->from);
+			conn_close(c);
+			return 0;
+		}
+		c->need = (size_t)total;
+		return 0;
+	}
+	conn_request(c);
+	conn_close(c);
+	return 0;
+}
+
+static void addr_name(const struct sockaddr_storage *ss, char *out, size_t size)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (getnameinfo((const struct sockaddr *)ss, sizeof(*ss), host, sizeof(host), NULL, 0,
+			NI_NUMERICHOST))
+		snprintf(host, sizeof(host), "?");
+	snprintf(out, size, "%s", host);
+}
+
+static int32_t on_accept(int32_t fd, int32_t revents, void *data)
+{
+	struct havzd *d = data;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct conn *c;
+	size_t slot = CONN_MAX;
+	int cfd;
+
+	(void)revents;
+	cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (cfd < 0)
+		return 0;
+	for (size_t i = 0; i < CONN_MAX; i++)
+		if (!conns[i]) {
+			slot = i;
+			break;
+		}
+	c = slot < CONN_MAX ? calloc(1, sizeof(*c)) : NULL;
+	if (!c) {
+		qb_log(LOG_WARNING, "control: too many connections; refusing one");
+		close(cfd);
+		return 0;
+	}
+	c->d = d;
+	c->fd = cfd;
+	c->need = HAVZ_WIRE_HEADER;
+	addr_name(&ss, c->from, sizeof(c->from));
+	if (qb_loop_poll_add(d->loop, QB_LOOP_MED, cfd, POLLIN, c, conn_readable)) {
+		close(cfd);
+		free(c);
+		return 0;
+	}
+	conns[slot] = c;
+	c->timer_set = qb_loop_timer_add(d->loop, QB_LOOP_MED, CONN_TIMEOUT_NS, c, conn_timeout,
+					 &c->timer) == 0;
+	return 0;
+}
+
+int control_start(struct havzd *d)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
+	struct addrinfo *ai = NULL;
+	char host[HAVZ_ADDR_MAX], service[8];
+	int one = 1, fd;
+
+	snprintf(host, sizeof(host), "%s", d->listen_addr);
+	host[strcspn(host, "/")] = '\0';
+	snprintf(service, sizeof(service), "%u", d->listen_port);
+	if (getaddrinfo(host, service, &hints, &ai) || !ai) {
+		qb_log(LOG_ERR, "control: '%s' is not a numeric address", host);
+		return -EINVAL;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 16)) {
+		int err = errno;
+
+		qb_log(LOG_ERR, "control: cannot listen on %s port %u: %s", host, d->listen_port,
+		       strerror(err));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return -err;
+	}
+	freeaddrinfo(ai);
+	d->listen_fd = fd;
+	if (qb_loop_poll_add(d->loop, QB_LOOP_MED, fd, POLLIN, d, on_accept)) {
+		qb_log(LOG_ERR, "control: cannot watch the listening socket");
+		return -EIO;
+	}
+	return 0;
+}
+
+void control_stop(struct havzd *d)
+{
+	for (size_t i = 0; i < CONN_MAX; i++)
+		if (conns[i])
+			conn_close(conns[i]);
+	if (d->listen_fd >= 0) {
+		if (d->loop)
+			qb_loop_poll_del(d->loop, d->listen_fd);
+		close(d->listen_fd);
+		d->listen_fd = -1;
+	}
+}

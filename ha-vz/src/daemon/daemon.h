@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ha-vzd: one process, two threads. The main thread runs the libqb loop:
+ * signals, the control port (DRBD fencing and STATUS for the peer) and the
+ * local IPC server (ha-vz status). The supervisor thread monitors the
+ * containers this node holds and restarts or hands them over; it is the
+ * only one that runs the agent. Shared state is guarded by d->lock.
+ */
+#ifndef HAVZD_DAEMON_H
+#define HAVZD_DAEMON_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <qb/qbloop.h>
+
+#include "havz/buf.h"
+#include "havz/config.h"
+#include "havz/supervise.h"
+#include "havz/wire.h"
+
+#define HAVZD_IPC_NAME "ha-vz"
+#define HAVZD_IPC_STATUS 1 /* request id; the reply is the text described in ipc.c */
+#define HAVZD_IPC_MAX (64 * 1024)
+
+#ifndef HAVZ_OCF_DIR
+#define HAVZ_OCF_DIR "/usr/lib/ocf/resource.d/ha-vz"
+#endif
+#define HAVZD_AGENT HAVZ_OCF_DIR "/container"
+#define HAVZD_HB_STANDBY "/usr/share/heartbeat/hb_standby"
+
+struct havzd_ct {
+	char name[HAVZ_NAME_MAX + 1];
+	struct havz_supervise sup;
+};
+
+struct havzd {
+	qb_loop_t *loop;
+	pthread_mutex_t lock; /* guards cfg, cts, peer_* and the supervisor's flags */
+	pthread_cond_t wake;
+	pthread_t supervisor;
+	bool supervisor_started, quit;
+
+	const char *config_path;
+	struct havz_config *cfg;
+	char node[HAVZ_NAME_MAX + 1];
+	char listen_addr[HAVZ_ADDR_MAX];
+	unsigned listen_port;
+	struct havz_buf key; /* the cluster key; wiped on exit, never logged */
+
+	struct havzd_ct *cts; /* one per configured container, in config order */
+	size_t n_cts;
+
+	/* The peer's last STATUS answer, refreshed by the supervisor. */
+	bool peer_known, peer_reachable;
+	int64_t peer_checked_ms; /* monotonic */
+	char peer_error[64];
+	struct havz_wire_ct *peer_cts;
+	size_t n_peer_cts;
+
+	/* Overridable for tests (see ha-vzd(8)). */
+	const char *agent, *hb_standby, *drbdadm;
+
+	int listen_fd;
+	struct havz_wire_replay *replay;
+	void *ipcs;
+};
+
+int64_t havzd_now_ms(void);
+
+int control_start(struct havzd *d);
+void control_stop(struct havzd *d);
+
+int ipc_start(struct havzd *d);
+void ipc_stop(struct havzd *d);
+
+int supervisor_start(struct havzd *d);
+void supervisor_stop(struct havzd *d);
+/* Rebuilds d->cts for a new configuration, keeping the state of containers that stay. Locked. */
+int supervisor_adopt(struct havzd *d, const struct havz_config *cfg);
+
+#endif

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supervisor thread: every monitor_interval, ask the peer for its
+ * STATUS, then for each container this node holds (its mount point is
+ * mounted) run the agent's monitor and act on the verdict of
+ * havz_supervise_step. The lock is never held while a program runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/peer.h"
+#include "common/run.h"
+#include "daemon/daemon.h"
+
+#define MONITOR_TIMEOUT_MS 30000
+#define START_TIMEOUT_MS 120000
+#define STOP_TIMEOUT_MS 120000
+#define STANDBY_TIMEOUT_MS 60000
+#define PEER_CONNECT_MS 1000
+#define PEER_REPLY_MS 3000
+#define MOUNTINFO_MAX (1 << 20)
+
+/* What one round needs, copied under the lock. */
+struct round {
+	struct havz_policy policy;
+	unsigned interval_ms;
+	char config[HAVZ_PATH_MAX];
+	struct {
+		char name[HAVZ_NAME_MAX + 1];
+		char mount[HAVZ_PATH_MAX];
+	} *cts;
+	size_t n_cts;
+	char peer_name[HAVZ_NAME_MAX + 1], peer_addr[HAVZ_ADDR_MAX];
+	unsigned port;
+};
+
+int supervisor_adopt(struct havzd *d, const struct havz_config *cfg)
+{
+	struct havzd_ct *cts = calloc(cfg->n_containers ? cfg->n_containers : 1, sizeof(*cts));
+
+	if (!cts)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->n_containers; i++) {
+		snprintf(cts[i].name, sizeof(cts[i].name), "%s", cfg->containers[i].name);
+		cts[i].sup.state = HAVZ_CT_ABSENT;
+		for (size_t j = 0; j < d->n_cts; j++)
+			if (!strcmp(d->cts[j].name, cts[i].name))
+				cts[i].sup = d->cts[j].sup;
+	}
+	free(d->cts);
+	d->cts = cts;
+	d->n_cts = cfg->n_containers;
+	return 0;
+}
+
+static int round_take(struct havzd *d, struct round *r)
+{
+	const struct havz_node *self, *peer;
+
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_lock(&d->lock);
+	r->policy.max_restarts = d->cfg->max_restarts;
+	r->policy.window_ms = d->cfg->restart_window_ms;
+	r->interval_ms = d->cfg->monitor_interval_ms;
+	snprintf(r->config, sizeof(r->config), "%s", d->config_path);
+	r->cts = calloc(d->cfg->n_containers ? d->cfg->n_containers : 1, sizeof(*r->cts));
+	if (r->cts) {
+		r->n_cts = d->cfg->n_containers;
+		for (size_t i = 0; i < r->n_cts; i++) {
+			snprintf(r->cts[i].name, sizeof(r->cts[i].name), "%s", d->cfg->containers[i].name);
+			snprintf(r->cts[i].mount, sizeof(r->cts[i].mount), "%s", d->cfg->containers[i].mount);
+		}
+	}
+	self = havz_config_node(d->cfg, d->node);
+	peer = havz_config_peer(d->cfg, self);
+	snprintf(r->peer_name, sizeof(r->peer_name), "%s", peer->name);
+	snprintf(r->peer_addr, sizeof(r->peer_addr), "%s", peer->management);
+	r->port = d->cfg->control_port;
+	pthread_mutex_unlock(&d->lock);
+	return r->cts ? 0 : -ENOMEM;
+}
+
+static struct havzd_ct *ct_find(struct havzd *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_cts; i++)
+		if (!strcmp(d->cts[i].name, name))
+			return &d->cts[i];
+	return NULL;
+}
+
+/* Logs a state change of a container, once. Called locked. */
+static void ct_note(const char *name, enum havz_ct_state from, enum havz_ct_state to,
+		    const char *why)
+{
+	if (from != to)
+		qb_log(LOG_NOTICE, "container %s: %s -> %s%s%s", name, havz_ct_state_name(from),
+		       havz_ct_state_name(to), why ? ": " : "", why ? why : "");
+}
+
+static void peer_poll(struct havzd *d, const struct round *r)
+{
+	struct havz_wire_msg *req = malloc(sizeof(*req)), *reply = malloc(sizeof(*reply));
+	struct havz_wire_ct *cts = calloc(HAVZ_CONTAINERS_MAX, sizeof(*cts));
+	struct havz_peer_target t = {
+		.addr = r->peer_addr, .port = r->port, .name = r->peer_name,
+		.key = d->key.data, .keylen = d->key.len,
+		.connect_ms = PEER_CONNECT_MS, .reply_ms = PEER_REPLY_MS,
+	};
+	size_t n = 0;
+	bool reached = false, was;
+	int rc = -ENOMEM;
+
+	if (req && reply && cts) {
+		rc = havz_wire_request(req, HAVZ_OP_STATUS, d->node, "", (int64_t)time(NULL));
+		if (!rc)
+			rc = havz_peer_call(&t, req, reply, &reached);
+		if (!rc && reply->result != HAVZ_RES_OK)
+			rc = -EACCES;
+		if (!rc)
+			rc = havz_wire_status_get(reply, cts, HAVZ_CONTAINERS_MAX, &n);
+	}
+	pthread_mutex_lock(&d->lock);
+	was = d->peer_known && d->peer_reachable;
+	if (!d->peer_known || was != !rc)
+		qb_log(rc ? LOG_WARNING : LOG_NOTICE, "peer %s: %s%s%s", r->peer_name,
+		       rc ? "unreachable" : "reachable", rc ? ": " : "", rc ? strerror(-rc) : "");
+	d->peer_known = true;
+	d->peer_reachable = !rc;
+	d->peer_checked_ms = havzd_now_ms();
+	snprintf(d->peer_error, sizeof(d->peer_error), "%s", rc ? strerror(-rc) : "");
+	free(d->peer_cts);
+	d->peer_cts = rc ? NULL : cts;
+	d->n_peer_cts = rc ? 0 : n;
+	if (!rc)
+		cts = NULL;
+	pthread_mutex_unlock(&d->lock);
+	free(cts);
+	free(req);
+	free(reply);
+}
+
+/* /proc/self/mountinfo, whose size stat does not tell. */
+static char *mountinfo_read(void)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+
+	if (!buf || fd < 0)
+		goto fail;
+	for (;;) {
+		ssize_t got;
+
+		if (len + 1 >= cap) {
+			char *grown;
+
+			if (cap >= MOUNTINFO_MAX)
+				goto fail;
+			grown = realloc(buf, cap * 2);
+			if (!grown)
+				goto fail;
+			buf = grown;
+			cap *= 2;
+		}
+		got = read(fd, buf + len, cap - len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto fail;
+		if (got == 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* Runs one agent action with the OCF environment. Returns the OCF rc, or -1 on timeout/failure to run. */
+static int agent_run(struct havzd *d, const struct round *r, const char *name, const char *action,
+		     unsigned timeout_ms, bool *timed_out)
+{
+	char e_name[HAVZ_NAME_MAX + 32], e_inst[HAVZ_NAME_MAX + 32], e_conf[HAVZ_PATH_MAX + 32],
+		e_interval[64], e_timeout[64];
+	const char *envp[] = {
+		"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+		"OCF_ROOT=/usr/lib/ocf",
+		"OCF_RA_VERSION_MAJOR=1",
+		"OCF_RA_VERSION_MINOR=1",
+		"OCF_RESOURCE_TYPE=container",
+		"OCF_RESOURCE_PROVIDER=ha-vz",
+		e_name, e_inst, e_conf, e_interval, e_timeout,
+		"HA_LOGTAG=ha-vzd",
+		NULL,
+	};
+	const char *argv[] = { d->agent, action, NULL };
+	struct havz_run_opts o = HAVZ_RUN_OPTS_DEFAULT;
+	struct havz_run_result *res = malloc(sizeof(*res));
+	int rc;
+
+	*timed_out = false;
+	if (!res)
+		return -1;
+	snprintf(e_name, sizeof(e_name), "OCF_RESKEY_name=%s", name);
+	snprintf(e_inst, sizeof(e_inst), "OCF_RESOURCE_INSTANCE=%s", name);
+	snprintf(e_conf, sizeof(e_conf), "OCF_RESKEY_config=%s", r->config);
+	snprintf(e_interval, sizeof(e_interval), "OCF_RESKEY_CRM_meta_interval=%u",
+		 strcmp(action, "monitor") ? 0 : r->interval_ms);
+	snprintf(e_timeout, sizeof(e_timeout), "OCF_RESKEY_CRM_meta_timeout=%u", timeout_ms);
+	o.envp = envp;
+	o.timeout_ms = timeout_ms;
+	o.capture = true;
+	rc = havz_run(argv, &o, res);
+	*timed_out = res->timed_out;
+	if (rc && !res->timed_out) {
+		qb_log(LOG_ERR, "container %s: cannot run %s %s: %s", name, d->agent, action,
+		       strerror(-rc));
+		free(res);
+		return -1;
+	}
+	if (res->timed_out)
+		qb_log(LOG_WARNING, "container %s: agent %s timed out after %u ms", name, action,
+		       timeout_ms);
+	else if (res->status != 0 && !(res->status == 7 && !strcmp(action, "monitor")))
+		qb_log(LOG_WARNING, "container %s: agent %s exited with %d: %.300s", name, action,
+		       res->status, res->output);
+	rc = res->timed_out ? -1 : res->status;
+	free(res);
+	return rc;
+}
+
+static void handover(struct havzd *d, const char *name, const char *why)
+{
+	const char *argv[] = { d->hb_standby, "all", NULL };
+	struct havz_run_opts o = HAVZ_RUN_OPTS_DEFAULT;
+	struct havz_run_result *res = malloc(sizeof(*res));
+	int rc;
+
+	qb_log(LOG_ALERT, "container %s: %s; handing this node's resources to the peer (%s all)",
+	       name, why, d->hb_standby);
+	if (!res)
+		return;
+	o.timeout_ms = STANDBY_TIMEOUT_MS;
+	o.capture = true;
+	rc = havz_run(argv, &o, res);
+	if (rc || res->status)
+		qb_log(LOG_ERR, "container %s: %s all failed (%s, status %d): %.300s", name,
+		       d->hb_standby, rc ? strerror(-rc) : "ran", res->status, res->output);
+	free(res);
+}
+
+static void supervise_one(struct havzd *d, const struct round *r, size_t i, const char *mountinfo,
+			  uint64_t now)
+{
+	const char *name = r->cts[i].name;
+	char marker[HAVZ_PATH_MAX + 32], why[128];
+	bool held = havz_mountinfo_has(mountinfo, r->cts[i].mount);
+	bool unmanaged, timed_out, ok;
+	enum havz_ct_state before;
+	enum havz_action act;
+	struct havzd_ct *ct;
+	int rc;
+
+	snprintf(marker, sizeof(marker), "%s/.ha-vz/unmanaged", r->cts[i].mount);
+	unmanaged = held && access(marker, F_OK) == 0;
+	pthread_mutex_lock(&d->lock);
+	ct = ct_find(d, name);
+	if (!ct) { /* gone in a reload meanwhile */
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
+	before = ct->sup.state;
+	if (!held) {
+		havz_supervise_absent(&ct->sup);
+		ct_note(name, before, ct->sup.state, "not mounted here");
+	} else if (unmanaged) {
+		havz_supervise_unmanaged(&ct->sup);
+		ct_note(name, before, ct->sup.state, "maintenance marker .ha-vz/unmanaged");
+	} else if (before == HAVZ_CT_ABSENT || before == HAVZ_CT_UNMANAGED) {
+		ct->sup.state = HAVZ_CT_UNKNOWN;
+		ct_note(name, before, ct->sup.state, "held by this node");
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (!held || unmanaged)
+		return;
+
+	rc = agent_run(d, r, name, "monitor", MONITOR_TIMEOUT_MS, &timed_out);
+	pthread_mutex_lock(&d->lock);
+	ct = ct_find(d, name);
+	if (!ct) {
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
+	before = ct->sup.state;
+	act = havz_supervise_step(&ct->sup, &r->policy, havz_monitor_classify(rc, timed_out), now);
+	if (timed_out)
+		snprintf(why, sizeof(why), "monitor timed out");
+	else
+		snprintf(why, sizeof(why), "monitor rc %d, %u restarts in the window", rc,
+			 havz_supervise_restarts(&ct->sup, &r->policy, now));
+	ct_note(name, before, ct->sup.state, why);
+	pthread_mutex_unlock(&d->lock);
+
+	if (act == HAVZ_ACT_HANDOVER) {
+		snprintf(why, sizeof(why), "%s after %u restarts within %llu s",
+			 rc == 5 ? "cannot run on this node (agent: not installed)" : "still failing",
+			 r->policy.max_restarts, (unsigned long long)r->policy.window_ms / 1000);
+		handover(d, name, why);
+		return;
+	}
+	if (act != HAVZ_ACT_RESTART)
+		return;
+	qb_log(LOG_NOTICE, "container %s: restarting (stop, then start)", name);
+	agent_run(d, r, name, "stop", STOP_TIMEOUT_MS, &timed_out);
+	ok = agent_run(d, r, name, "start", START_TIMEOUT_MS, &timed_out) == 0;
+	pthread_mutex_lock(&d->lock);
+	ct = ct_find(d, name);
+	if (ct) {
+		before = ct->sup.state;
+		havz_supervise_restarted(&ct->sup, ok);
+		ct_note(name, before, ct->sup.state, ok ? "restarted" : "restart failed");
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void *supervisor_main(void *arg)
+{
+	struct havzd *d = arg;
+
+	for (;;) {
+		struct round r;
+		struct timespec until;
+		char *mountinfo;
+		unsigned interval = 1000;
+
+		if (round_take(d, &r) == 0) {
+			interval = r.interval_ms;
+			peer_poll(d, &r);
+			mountinfo = mountinfo_read();
+			if (!mountinfo)
+				qb_log(LOG_ERR, "supervisor: cannot read /proc/self/mountinfo");
+			for (size_t i = 0; mountinfo && i < r.n_cts; i++) {
+				pthread_mutex_lock(&d->lock);
+				bool quit = d->quit;
+				pthread_mutex_unlock(&d->lock);
+				if (quit)
+					break;
+				supervise_one(d, &r, i, mountinfo, (uint64_t)havzd_now_ms());
+			}
+			free(mountinfo);
+			free(r.cts);
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += interval / 1000;
+		until.tv_nsec += (long)(interval % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&d->lock);
+		if (!d->quit)
+			pthread_cond_timedwait(&d->wake, &d->lock, &until);
+		if (d->quit) {
+			pthread_mutex_unlock(&d->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&d->lock);
+	}
+}
+
+int supervisor_start(struct havzd *d)
+{
+	int rc = pthread_create(&d->supervisor, NULL, supervisor_main, d);
+
+	if (rc) {
+		qb_log(LOG_ERR, "supervisor: cannot start the thread: %s", strerror(rc));
+		return -rc;
+	}
+	d->supervisor_started = true;
+	return 0;
+}
+
+void supervisor_stop(struct havzd *d)
+{
+	if (!d->supervisor_started)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->quit = true;
+	pthread_cond_signal(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(d->supervisor, NULL);
+	d->supervisor_started = false;
+}
