@@ -49,7 +49,7 @@ static void record_restart(struct havz_supervise *s, uint64_t now)
 
 static enum havz_action handover(struct havz_supervise *s)
 {
-	s->state = HAVZ_CT_HANDOVER;
+	s->state = HAVZ_SUP_HANDOVER;
 	if (s->handed_over)
 		return HAVZ_ACT_NONE;
 	s->handed_over = true;
@@ -63,10 +63,10 @@ enum havz_action havz_supervise_step(struct havz_supervise *s, const struct havz
 
 	switch (m) {
 	case HAVZ_MON_RUNNING:
-		s->state = HAVZ_CT_RUNNING;
+		s->state = HAVZ_SUP_RUNNING;
 		return HAVZ_ACT_NONE;
 	case HAVZ_MON_NOT_CONFIGURED:
-		s->state = HAVZ_CT_BROKEN;
+		s->state = HAVZ_SUP_BROKEN;
 		return HAVZ_ACT_NONE;
 	case HAVZ_MON_NOT_INSTALLED:
 		return handover(s);
@@ -76,42 +76,42 @@ enum havz_action havz_supervise_step(struct havz_supervise *s, const struct havz
 		break;
 	}
 	if (s->handed_over) {
-		s->state = HAVZ_CT_HANDOVER;
+		s->state = HAVZ_SUP_HANDOVER;
 		return HAVZ_ACT_NONE;
 	}
 	if (recent >= p->max_restarts)
 		return handover(s);
 	record_restart(s, now);
-	s->state = HAVZ_CT_RESTARTING;
+	s->state = HAVZ_SUP_RESTARTING;
 	return HAVZ_ACT_RESTART;
 }
 
 void havz_supervise_restarted(struct havz_supervise *s, bool ok)
 {
-	s->state = ok ? HAVZ_CT_RUNNING : HAVZ_CT_FAILED;
+	s->state = ok ? HAVZ_SUP_RUNNING : HAVZ_SUP_FAILED;
 }
 
 void havz_supervise_absent(struct havz_supervise *s)
 {
-	s->state = HAVZ_CT_ABSENT;
+	s->state = HAVZ_SUP_ABSENT;
 	s->handed_over = false;
 }
 
 void havz_supervise_unmanaged(struct havz_supervise *s)
 {
-	s->state = HAVZ_CT_UNMANAGED;
+	s->state = HAVZ_SUP_UNMANAGED;
 }
 
-const char *havz_ct_state_name(enum havz_ct_state st)
+const char *havz_sup_state_name(enum havz_sup_state st)
 {
-	static const char *const names[HAVZ_CT_STATES] = {
-		[HAVZ_CT_ABSENT] = "absent",	   [HAVZ_CT_UNKNOWN] = "unknown",
-		[HAVZ_CT_RUNNING] = "running",	   [HAVZ_CT_RESTARTING] = "restarting",
-		[HAVZ_CT_FAILED] = "failed",	   [HAVZ_CT_HANDOVER] = "handover",
-		[HAVZ_CT_BROKEN] = "broken",	   [HAVZ_CT_UNMANAGED] = "unmanaged",
+	static const char *const names[HAVZ_SUP_STATES] = {
+		[HAVZ_SUP_ABSENT] = "absent",	   [HAVZ_SUP_UNKNOWN] = "unknown",
+		[HAVZ_SUP_RUNNING] = "running",	   [HAVZ_SUP_RESTARTING] = "restarting",
+		[HAVZ_SUP_FAILED] = "failed",	   [HAVZ_SUP_HANDOVER] = "handover",
+		[HAVZ_SUP_BROKEN] = "broken",	   [HAVZ_SUP_UNMANAGED] = "unmanaged",
 	};
 
-	return (unsigned)st < HAVZ_CT_STATES ? names[st] : "invalid";
+	return (unsigned)st < HAVZ_SUP_STATES ? names[st] : "invalid";
 }
 
 /* Undoes mountinfo's \ooo escapes of one field into out; false when it does not fit. */

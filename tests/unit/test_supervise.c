@@ -23,44 +23,44 @@ static void test_classify(void **state)
 
 static void test_running_does_nothing(void **state)
 {
-	struct havz_supervise s = { .state = HAVZ_CT_UNKNOWN };
+	struct havz_supervise s = { .state = HAVZ_SUP_UNKNOWN };
 
 	(void)state;
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_RUNNING, 1000), HAVZ_ACT_NONE);
-	assert_int_equal(s.state, HAVZ_CT_RUNNING);
+	assert_int_equal(s.state, HAVZ_SUP_RUNNING);
 	assert_int_equal(havz_supervise_restarts(&s, &policy, 1000), 0);
 }
 
 static void test_restarts_then_handover(void **state)
 {
-	struct havz_supervise s = { .state = HAVZ_CT_RUNNING };
+	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 	const enum havz_monitor fails[] = { HAVZ_MON_NOT_RUNNING, HAVZ_MON_FAILED, HAVZ_MON_TIMEOUT };
 
 	(void)state;
 	for (unsigned i = 0; i < 3; i++) {
 		assert_int_equal(havz_supervise_step(&s, &policy, fails[i], 1000 + i), HAVZ_ACT_RESTART);
-		assert_int_equal(s.state, HAVZ_CT_RESTARTING);
+		assert_int_equal(s.state, HAVZ_SUP_RESTARTING);
 		havz_supervise_restarted(&s, true);
-		assert_int_equal(s.state, HAVZ_CT_RUNNING);
+		assert_int_equal(s.state, HAVZ_SUP_RUNNING);
 		assert_int_equal(havz_supervise_restarts(&s, &policy, 1000 + i), i + 1);
 	}
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_RUNNING, 2000),
 			 HAVZ_ACT_HANDOVER);
-	assert_int_equal(s.state, HAVZ_CT_HANDOVER);
+	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
 	/* Only once: later failures wait for heartbeat to move the container. */
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_RUNNING, 3000), HAVZ_ACT_NONE);
-	assert_int_equal(s.state, HAVZ_CT_HANDOVER);
+	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_INSTALLED, 3000), HAVZ_ACT_NONE);
 	/* Gone from this node, then back: supervised again; the window still counts. */
 	havz_supervise_absent(&s);
-	assert_int_equal(s.state, HAVZ_CT_ABSENT);
+	assert_int_equal(s.state, HAVZ_SUP_ABSENT);
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_RUNNING, 4000),
 			 HAVZ_ACT_HANDOVER);
 }
 
 static void test_window_slides(void **state)
 {
-	struct havz_supervise s = { .state = HAVZ_CT_RUNNING };
+	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
 	for (uint64_t t = 0; t < 3; t++)
@@ -76,7 +76,7 @@ static void test_window_slides(void **state)
 
 static void test_clock_going_back_forgets(void **state)
 {
-	struct havz_supervise s = { .state = HAVZ_CT_RUNNING };
+	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 50000), HAVZ_ACT_RESTART);
@@ -86,7 +86,7 @@ static void test_clock_going_back_forgets(void **state)
 static void test_zero_max_restarts_hands_over_at_once(void **state)
 {
 	const struct havz_policy none = { .max_restarts = 0, .window_ms = 1000 };
-	struct havz_supervise s = { .state = HAVZ_CT_RUNNING };
+	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
 	assert_int_equal(havz_supervise_step(&s, &none, HAVZ_MON_NOT_RUNNING, 1), HAVZ_ACT_HANDOVER);
@@ -94,31 +94,31 @@ static void test_zero_max_restarts_hands_over_at_once(void **state)
 
 static void test_hard_errors(void **state)
 {
-	struct havz_supervise s = { .state = HAVZ_CT_RUNNING };
+	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_CONFIGURED, 1), HAVZ_ACT_NONE);
-	assert_int_equal(s.state, HAVZ_CT_BROKEN);
+	assert_int_equal(s.state, HAVZ_SUP_BROKEN);
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_INSTALLED, 2), HAVZ_ACT_HANDOVER);
-	assert_int_equal(s.state, HAVZ_CT_HANDOVER);
+	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
 }
 
 static void test_failed_restart(void **state)
 {
-	struct havz_supervise s = { .state = HAVZ_CT_RUNNING };
+	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
 	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 1), HAVZ_ACT_RESTART);
 	havz_supervise_restarted(&s, false);
-	assert_int_equal(s.state, HAVZ_CT_FAILED);
+	assert_int_equal(s.state, HAVZ_SUP_FAILED);
 	havz_supervise_unmanaged(&s);
-	assert_int_equal(s.state, HAVZ_CT_UNMANAGED);
+	assert_int_equal(s.state, HAVZ_SUP_UNMANAGED);
 }
 
 static void test_history_is_bounded(void **state)
 {
 	const struct havz_policy big = { .max_restarts = 100, .window_ms = 86400000 };
-	struct havz_supervise s = { .state = HAVZ_CT_RUNNING };
+	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
 	for (uint64_t t = 0; t < 100; t++)
@@ -130,11 +130,11 @@ static void test_history_is_bounded(void **state)
 static void test_state_names(void **state)
 {
 	(void)state;
-	assert_string_equal(havz_ct_state_name(HAVZ_CT_RUNNING), "running");
-	assert_string_equal(havz_ct_state_name(HAVZ_CT_HANDOVER), "handover");
-	assert_string_equal(havz_ct_state_name(HAVZ_CT_STATES), "invalid");
-	for (int i = 0; i < HAVZ_CT_STATES; i++)
-		assert_non_null(havz_ct_state_name((enum havz_ct_state)i));
+	assert_string_equal(havz_sup_state_name(HAVZ_SUP_RUNNING), "running");
+	assert_string_equal(havz_sup_state_name(HAVZ_SUP_HANDOVER), "handover");
+	assert_string_equal(havz_sup_state_name(HAVZ_SUP_STATES), "invalid");
+	for (int i = 0; i < HAVZ_SUP_STATES; i++)
+		assert_non_null(havz_sup_state_name((enum havz_sup_state)i));
 }
 
 #define MOUNTINFO                                                                                  \

@@ -15,16 +15,16 @@
 
 #define HAVZ_RESTARTS_MAX 101 /* config allows max_restarts up to 100 */
 
-enum havz_ct_state {
-	HAVZ_CT_ABSENT,	    /* not held by this node (its mount point is not mounted) */
-	HAVZ_CT_UNKNOWN,    /* held, not monitored yet */
-	HAVZ_CT_RUNNING,
-	HAVZ_CT_RESTARTING, /* a restart was decided and runs */
-	HAVZ_CT_FAILED,	    /* the last monitor or restart failed */
-	HAVZ_CT_HANDOVER,   /* resources handed to the peer; no more restarts here */
-	HAVZ_CT_BROKEN,	    /* the agent says its configuration is invalid: left alone */
-	HAVZ_CT_UNMANAGED,  /* maintenance marker present: not monitored */
-	HAVZ_CT_STATES
+enum havz_sup_state {
+	HAVZ_SUP_ABSENT,	    /* not held by this node (its mount point is not mounted) */
+	HAVZ_SUP_UNKNOWN,    /* held, not monitored yet */
+	HAVZ_SUP_RUNNING,
+	HAVZ_SUP_RESTARTING, /* a restart was decided and runs */
+	HAVZ_SUP_FAILED,	    /* the last monitor or restart failed */
+	HAVZ_SUP_HANDOVER,   /* resources handed to the peer; no more restarts here */
+	HAVZ_SUP_BROKEN,	    /* the agent says its configuration is invalid: left alone */
+	HAVZ_SUP_UNMANAGED,  /* maintenance marker present: not monitored */
+	HAVZ_SUP_STATES
 };
 
 /* What the monitor said, from the OCF exit code. */
@@ -49,7 +49,7 @@ struct havz_policy {
 };
 
 struct havz_supervise {
-	enum havz_ct_state state;
+	enum havz_sup_state state;
 	uint64_t restarts[HAVZ_RESTARTS_MAX]; /* times of the restarts in the window, oldest first */
 	size_t n_restarts;
 	bool handed_over;
@@ -73,7 +73,7 @@ void havz_supervise_restarted(struct havz_supervise *s, bool ok);
 void havz_supervise_absent(struct havz_supervise *s);
 void havz_supervise_unmanaged(struct havz_supervise *s);
 
-const char *havz_ct_state_name(enum havz_ct_state st);
+const char *havz_sup_state_name(enum havz_sup_state st);
 
 /*
  * Whether path is a mount point in the text of /proc/self/mountinfo (the

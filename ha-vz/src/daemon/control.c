@@ -150,10 +150,10 @@ static int do_status(struct havzd *d, struct havz_wire_msg *reply)
 	pthread_mutex_lock(&d->lock);
 	v = calloc(d->n_cts ? d->n_cts : 1, sizeof(*v));
 	for (size_t i = 0; v && i < d->n_cts; i++) {
-		if (d->cts[i].sup.state == HAVZ_CT_ABSENT)
+		if (d->cts[i].sup.state == HAVZ_SUP_ABSENT)
 			continue;
 		snprintf(v[n].name, sizeof(v[n].name), "%s", d->cts[i].name);
-		snprintf(v[n].state, sizeof(v[n].state), "%s", havz_ct_state_name(d->cts[i].sup.state));
+		snprintf(v[n].state, sizeof(v[n].state), "%s", havz_sup_state_name(d->cts[i].sup.state));
 		v[n].restarts = (unsigned)d->cts[i].sup.n_restarts;
 		n++;
 	}

@@ -13,7 +13,7 @@
  *
  * WHERE is here, peer, nowhere (neither node holds it) or unknown (not
  * here, and the peer cannot be asked); NODE is the holder or "-"; STATE is
- * a havz_ct_state name or "-".
+ * a havz_sup_state name or "-".
  */
 #include <errno.h>
 #include <grp.h>
@@ -84,9 +84,9 @@ static void status_text(struct havzd *d, struct havz_buf *b)
 		for (size_t j = 0; j < d->n_peer_cts; j++)
 			if (!strcmp(d->peer_cts[j].name, ct->name))
 				remote = &d->peer_cts[j];
-		if (ct->sup.state != HAVZ_CT_ABSENT)
+		if (ct->sup.state != HAVZ_SUP_ABSENT)
 			havz_buf_printf(b, "ct %s here %s %s %zu\n", ct->name, d->node,
-					havz_ct_state_name(ct->sup.state), ct->sup.n_restarts);
+					havz_sup_state_name(ct->sup.state), ct->sup.n_restarts);
 		else if (remote)
 			havz_buf_printf(b, "ct %s peer %s %s %u\n", ct->name, peer->name, remote->state,
 					remote->restarts);

@@ -48,7 +48,7 @@ int supervisor_adopt(struct havzd *d, const struct havz_config *cfg)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->n_containers; i++) {
 		snprintf(cts[i].name, sizeof(cts[i].name), "%s", cfg->containers[i].name);
-		cts[i].sup.state = HAVZ_CT_ABSENT;
+		cts[i].sup.state = HAVZ_SUP_ABSENT;
 		for (size_t j = 0; j < d->n_cts; j++)
 			if (!strcmp(d->cts[j].name, cts[i].name))
 				cts[i].sup = d->cts[j].sup;
@@ -95,12 +95,12 @@ static struct havzd_ct *ct_find(struct havzd *d, const char *name)
 }
 
 /* Logs a state change of a container, once. Called locked. */
-static void ct_note(const char *name, enum havz_ct_state from, enum havz_ct_state to,
+static void ct_note(const char *name, enum havz_sup_state from, enum havz_sup_state to,
 		    const char *why)
 {
 	if (from != to)
-		qb_log(LOG_NOTICE, "container %s: %s -> %s%s%s", name, havz_ct_state_name(from),
-		       havz_ct_state_name(to), why ? ": " : "", why ? why : "");
+		qb_log(LOG_NOTICE, "container %s: %s -> %s%s%s", name, havz_sup_state_name(from),
+		       havz_sup_state_name(to), why ? ": " : "", why ? why : "");
 }
 
 static void peer_poll(struct havzd *d, const struct round *r)
@@ -267,7 +267,7 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	char marker[HAVZ_PATH_MAX + 32], why[128];
 	bool held = havz_mountinfo_has(mountinfo, r->cts[i].mount);
 	bool unmanaged, timed_out, ok;
-	enum havz_ct_state before;
+	enum havz_sup_state before;
 	enum havz_action act;
 	struct havzd_ct *ct;
 	int rc;
@@ -287,8 +287,8 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	} else if (unmanaged) {
 		havz_supervise_unmanaged(&ct->sup);
 		ct_note(name, before, ct->sup.state, "maintenance marker .ha-vz/unmanaged");
-	} else if (before == HAVZ_CT_ABSENT || before == HAVZ_CT_UNMANAGED) {
-		ct->sup.state = HAVZ_CT_UNKNOWN;
+	} else if (before == HAVZ_SUP_ABSENT || before == HAVZ_SUP_UNMANAGED) {
+		ct->sup.state = HAVZ_SUP_UNKNOWN;
 		ct_note(name, before, ct->sup.state, "held by this node");
 	}
 	pthread_mutex_unlock(&d->lock);
