@@ -8,6 +8,7 @@ enum {
 	HAVZ_EXIT_FAIL = 1,	/* the operation failed */
 	HAVZ_EXIT_USAGE = 2,	/* bad command line */
 	HAVZ_EXIT_CONFIG = 3,	/* the configuration has errors */
+	HAVZ_EXIT_NODAEMON = 4, /* status: ha-vzd is not running */
 };
 
 struct cli_command {
@@ -23,6 +24,19 @@ int cmd_render(int argc, char **argv);
 void usage_render(void);
 int cmd_keygen(int argc, char **argv);
 void usage_keygen(void);
+int cmd_status(int argc, char **argv);
+void usage_status(void);
+/* Exits with DRBD's fence-peer codes (drbd.conf(5)), not the HAVZ_EXIT_* ones. */
+int cmd_fence_peer(int argc, char **argv);
+void usage_fence_peer(void);
+int cmd_ct(int argc, char **argv);
+void usage_ct(void);
+int cmd_checkpoint(int argc, char **argv);
+void usage_checkpoint(void);
+int cmd_restore(int argc, char **argv);
+void usage_restore(void);
+int cmd_hooks_run(int argc, char **argv);
+void usage_hooks_run(void);
 
 /* Loads and validates the configuration, logging every error. Returns 0 or -errno. */
 struct havz_config;

@@ -11,6 +11,15 @@ static const struct cli_command commands[] = {
 	{ "check-config", "parse and validate ha-vz.conf", cmd_check_config, usage_check_config },
 	{ "render", "write DRBD and heartbeat files from ha-vz.conf", cmd_render, usage_render },
 	{ "keygen", "create a random cluster auth key", cmd_keygen, usage_keygen },
+	{ "status", "show where each container runs (asks ha-vzd)", cmd_status, usage_status },
+	{ "fence-peer", "DRBD fence-peer handler: outdate the peer's disk", cmd_fence_peer,
+	  usage_fence_peer },
+	{ "ct", "create, list or destroy the containers on this node", cmd_ct, usage_ct },
+	{ "checkpoint", "dump a container now, or at its next stop (--on-stop)", cmd_checkpoint,
+	  usage_checkpoint },
+	{ "restore", "resume a container from its checkpoint, once", cmd_restore, usage_restore },
+	{ "hooks-run", "run one phase of the checkpoint hooks (to try them)", cmd_hooks_run,
+	  usage_hooks_run },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -20,6 +20,8 @@ struct havz_ckpt_opts {
 	unsigned max_precopy_rounds; /* 0: no pre-dump */
 	unsigned timeout_ms;	     /* whole operation; 0: a default */
 	bool lazy;		     /* restore with post-copy (lazy-pages) where supported */
+	const char *hooks_dir;	     /* NULL: HAVZ_HOOKS_DIR (/etc/ha-vz/hooks) */
+	unsigned hook_timeout_ms;    /* per hook; 0: 30 s */
 };
 
 struct havz_ckpt_report {

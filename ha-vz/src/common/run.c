@@ -57,7 +57,15 @@ static void child_exec(const char *const argv[], const struct havz_run_opts *opt
 {
 	int in_fd = opts->stdin_fd;
 
-	setpgid(0, 0);
+	if (opts->new_session)
+		setsid(); /* also a new process group, so that a timeout still kills it all */
+	else
+		setpgid(0, 0);
+	if (out_fd < 0 && opts->output_file) {
+		out_fd = open(opts->output_file, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0600);
+		if (out_fd < 0)
+			_exit(127);
+	}
 	if (in_fd < 0)
 		in_fd = open("/dev/null", O_RDONLY);
 	if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0)

@@ -19,6 +19,8 @@ struct havz_run_opts {
 	int stdin_fd;		 /* -1: /dev/null */
 	bool capture;		 /* collect stdout+stderr into the result */
 	bool dry_run;		 /* print the argv to stdout, run nothing, succeed */
+	bool new_session;	 /* setsid() instead of a new process group (CRIU's autofs probe) */
+	const char *output_file; /* no capture: stdout+stderr appended here, 0600 */
 };
 
 struct havz_run_result {

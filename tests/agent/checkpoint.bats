@@ -1,0 +1,222 @@
+#!/usr/bin/env bats
+# The checkpoint engine on this host, with a real ext4 volume (loop device) and
+# a real LXC busybox container: the CLI, the fallback of a failed dump, and the
+# restore's single use and freshness checks. CRIU itself does not work on this
+# host's kernel; where it does (the lab), the dump test checks the success path.
+
+load helpers
+
+setup_file() {
+	export TESTDIR="$BATS_FILE_TMPDIR/ckpt"
+	export CT="hvck$$"
+	export CONF="$TESTDIR/ha-vz.conf"
+	export MNT="$TESTDIR/mnt"
+	export IMG="$MNT/.ha-vz/checkpoint"
+	make_config "$TESTDIR" "$CT"
+	truncate -s 96M "$TESTDIR/fs.img"
+	mkfs.ext4 -q -F "$TESTDIR/fs.img"
+	mount -o loop "$TESTDIR/fs.img" "$MNT" || skip "cannot loop-mount here"
+	"$HAVZ" ct create "$CT" -c "$CONF" >"$TESTDIR/create.log" 2>&1 || {
+		cat "$TESTDIR/create.log" >&2
+		false
+	}
+}
+
+teardown_file() {
+	ct_cleanup "$MNT" "$CT"
+	umount "$MNT" 2>/dev/null || true
+}
+
+dev() {
+	findmnt -n -o SOURCE --target "$MNT"
+}
+
+# make_image CT [MOUNTS_DELTA]: a fake image dir with a MANIFEST as the engine
+# writes it, for container CT, with the mount count shifted by MOUNTS_DELTA.
+make_image() {
+	local name=$1 delta=${2:-0} d uuid mounts mtime
+	rm -rf "$IMG"
+	mkdir -p "$IMG/pre/1"
+	echo core >"$IMG/core-1.img"
+	echo pages >"$IMG/pre/1/pages-1.img"
+	ln -s pre/1 "$IMG/parent"
+	echo "not an image" >"$IMG/dump.log"
+	d=$(dumpe2fs -h "$(dev)" 2>/dev/null)
+	uuid=$(sed -n 's/^Filesystem UUID: *//p' <<<"$d")
+	mounts=$(sed -n 's/^Mount count: *//p' <<<"$d")
+	mtime=$(date -d "$(sed -n 's/^Last mount time: *//p' <<<"$d")" +%s)
+	{
+		echo "ha-vz-checkpoint 1"
+		echo "container $name"
+		echo "created $(date +%s)"
+		echo "identity uuid=$uuid mounts=$((mounts + delta)) mounted=$mtime drbd=-"
+		(cd "$IMG" && find . -type f ! -name '*.log' -printf '%P\n' | LC_ALL=C sort |
+			while read -r f; do
+				printf '%s %s %s\n' "$(sha256sum <"$f" | cut -d' ' -f1)" \
+					"$(stat -c %s "$f")" "$f"
+			done)
+	} >"$TESTDIR/MANIFEST.tmp"
+	# symlinks go in path order with the files: rebuild sorted
+	{
+		head -4 "$TESTDIR/MANIFEST.tmp"
+		{
+			tail -n +5 "$TESTDIR/MANIFEST.tmp" | awk '{ print $3 "\t" $0 }'
+			printf 'parent\tsymlink pre/1 parent\n'
+		} | LC_ALL=C sort | cut -f2-
+		echo end
+	} >"$IMG/MANIFEST"
+	rm "$TESTDIR/MANIFEST.tmp"
+}
+
+restore() {
+	run "$HAVZ" restore "$CT" -c "$CONF" --timeout 60
+}
+
+@test "checkpoint and restore --help" {
+	run "$HAVZ" checkpoint --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: ha-vz checkpoint NAME"* ]]
+	run "$HAVZ" restore --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: ha-vz restore NAME"* ]]
+	run "$HAVZ" checkpoint
+	[ "$status" -eq 2 ]
+	run "$HAVZ" checkpoint "$CT" -c "$CONF" --precopy 99
+	[ "$status" -eq 2 ]
+}
+
+@test "checkpoint refuses a container whose checkpoint policy is off" {
+	run "$HAVZ" checkpoint ghost -c "$CONF"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"checkpoint = off"* ]]
+}
+
+@test "checkpoint --on-stop only writes the marker" {
+	run "$HAVZ" checkpoint "$CT" -c "$CONF" --on-stop
+	[ "$status" -eq 0 ]
+	[ -f "$MNT/.ha-vz/checkpoint-on-stop" ]
+	[ "$(stat -c %a "$MNT/.ha-vz/checkpoint-on-stop")" = 600 ]
+	rm -f "$MNT/.ha-vz/checkpoint-on-stop"
+}
+
+@test "checkpoint of a stopped container fails and says so" {
+	run "$HAVZ" checkpoint "$CT" -c "$CONF"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not running"* ]]
+}
+
+@test "a dump leaves the container either checkpointed and stopped, or running: never frozen" {
+	lxc-start -P "$MNT" -n "$CT" -d
+	lxc-wait -P "$MNT" -n "$CT" -s RUNNING -t 10
+	run "$HAVZ" checkpoint "$CT" -c "$CONF" --precopy 1 --timeout 60
+	echo "$output"
+	state=$(lxc_state "$MNT" "$CT")
+	if [ "$status" -eq 0 ]; then
+		[ "$state" = STOPPED ]
+		[ -f "$IMG/MANIFEST" ]
+		grep -q "^container $CT\$" "$IMG/MANIFEST"
+	else
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"not checkpointed:"* ]]
+		[ "$state" = RUNNING ] || [ "$state" = STOPPED ]
+		[ ! -e "$IMG/MANIFEST" ]
+	fi
+	lxc-stop -P "$MNT" -n "$CT" -k || true
+}
+
+@test "restore without an image: no checkpoint image" {
+	rm -rf "$IMG"
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no checkpoint image"* ]]
+}
+
+@test "a fresh image passes every check, is spent, and a failed CRIU restore is cleaned up" {
+	make_image "$CT"
+	restore
+	echo "$output"
+	[ "$status" -eq 1 ]
+	# It got past the manifest and freshness checks to CRIU (which cannot restore fake images).
+	[[ "$output" == *"restore failed"* ]]
+	[ ! -e "$IMG/MANIFEST" ]
+	[ -f "$IMG/MANIFEST.used" ]
+	[ "$(lxc_state "$MNT" "$CT")" = STOPPED ]
+	[ -s "$IMG/lxc-checkpoint-restore.log" ]
+	grep -qx "mntns-compat-mode" "$IMG/criu-restore.conf"
+	grep -qx "network-lock iptables" "$IMG/criu-dump.conf" || [ ! -e "$IMG/criu-dump.conf" ]
+	! grep -q "network-lock" "$IMG/criu-restore.conf"
+	! ls -d /sys/fs/cgroup/lxc.payload."$CT"* 2>/dev/null
+}
+
+@test "an image is used at most once" {
+	make_image "$CT"
+	restore
+	[ "$status" -eq 1 ]
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the image was used already"* ]]
+}
+
+@test "one unmount and mount since the dump (a switchover) is fresh" {
+	make_image "$CT"
+	umount "$MNT"
+	mount -o loop "$TESTDIR/fs.img" "$MNT"
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"restore failed"* ]]
+}
+
+@test "a filesystem mounted again in between is stale" {
+	make_image "$CT"
+	for _ in 1 2; do
+		umount "$MNT"
+		mount -o loop "$TESTDIR/fs.img" "$MNT"
+	done
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"stale image: the filesystem was mounted 2 times since the dump"* ]]
+	# and spent: the next start does not look at it again
+	restore
+	[[ "$output" == *"used already"* ]]
+}
+
+@test "an image from a later mount count (an older copy now) is stale" {
+	make_image "$CT" 3
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mount count went back"* ]]
+}
+
+@test "a changed image file is refused by its sha256" {
+	make_image "$CT"
+	echo "corE" >"$IMG/core-1.img"
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"image does not match its manifest: core-1.img: sha256 mismatch"* ]]
+}
+
+@test "a missing or an extra image file is refused" {
+	make_image "$CT"
+	rm "$IMG/pre/1/pages-1.img"
+	restore
+	[[ "$output" == *"missing file pre/1/pages-1.img"* ]]
+	make_image "$CT"
+	echo x >"$IMG/zz.img"
+	restore
+	[[ "$output" == *"extra file zz.img"* ]]
+}
+
+@test "another container's image is refused" {
+	make_image other
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the image belongs to container 'other', not '$CT'"* ]]
+}
+
+@test "a truncated manifest is refused" {
+	make_image "$CT"
+	sed -i '$d' "$IMG/MANIFEST"
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no 'end' line: the manifest is truncated"* ]]
+}
