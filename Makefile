@@ -83,7 +83,7 @@ lint-format:
 	clang-format --dry-run --Werror $(C_FILES)
 
 C_FILES       = $(shell find ha-vz tests -name '*.[ch]' -not -path '$(B)/*')
-SHELL_SCRIPTS = $(shell grep -rlE --exclude='*.bats' '^\#!/bin/(ba)?sh|^\#!/usr/bin/env (ba)?sh' \
+SHELL_SCRIPTS = $(shell grep -rlIE --exclude='*.bats' '^\#!/bin/(ba)?sh|^\#!/usr/bin/env (ba)?sh' \
                   tests resource-agents drbd checkpoint-hooks iso .ci conf 2>/dev/null)
 BATS_FILES    = $(shell find tests -name '*.bats')
 

@@ -2,6 +2,7 @@
 /* Restart counting and the decision after each monitor of a local container. */
 #include "havz/supervise.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum havz_monitor havz_monitor_classify(int rc, bool timed_out)
@@ -112,6 +113,18 @@ const char *havz_sup_state_name(enum havz_sup_state st)
 	};
 
 	return (unsigned)st < HAVZ_SUP_STATES ? names[st] : "invalid";
+}
+
+void havz_supervise_handover_why(enum havz_monitor last, const struct havz_policy *p, char *out,
+				 size_t size)
+{
+	if (!size)
+		return;
+	if (last == HAVZ_MON_NOT_INSTALLED)
+		snprintf(out, size, "cannot run on this node (agent: not installed)");
+	else
+		snprintf(out, size, "still failing after %u restarts within %llu s", p->max_restarts,
+			 (unsigned long long)(p->window_ms / 1000));
 }
 
 /* Undoes mountinfo's \ooo escapes of one field into out; false when it does not fit. */

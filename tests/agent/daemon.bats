@@ -1,13 +1,25 @@
 #!/usr/bin/env bats
 # ha-vzd on two "nodes": two network namespaces joined by a veth pair
-# (10.250.0.1 alpha, 10.250.0.2 beta; traffic only between them). The
-# agent, drbdadm and hb_standby are stubs (HAVZD_* test hooks, ha-vzd(8));
-# the real DRBD outdate runs in the lab (tests/lab).
+# (10.250.0.1 alpha, 10.250.0.2 beta; traffic only between them), each
+# daemon entered into its namespace with nsenter --net only, so that it keeps
+# the host's mounts and cgroups (ip netns exec would remount /sys and lose
+# /sys/fs/cgroup, which LXC needs). Nothing is stubbed: the daemons run the
+# real OCF agent (resource-agents/container, installed the way `make install`
+# does, with build/ha-vz-ocf-container) on real LXC busybox containers, and
+# the real /usr/sbin/drbdadm. A node "holds" a container when a tmpfs is
+# mounted on its mount point; the nodes share one filesystem here, so each
+# has its own configuration with its own mount points (the same cluster,
+# names and key). Handover through heartbeat's hb_standby and the DRBD
+# outdate outcomes need real heartbeat and real DRBD: they are lab tests
+# (tests/lab); their decisions are unit-tested (tests/unit/test_fence.c,
+# test_supervise.c).
 # shellcheck disable=SC2154 # status and output are set by bats' run
 
 HAVZ_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-HAVZ=${HAVZ:-$HAVZ_TOP/build/ha-vz}
-HAVZD=${HAVZD:-$HAVZ_TOP/build/ha-vzd}
+BUILD=${HAVZ_BUILD:-$HAVZ_TOP/build}
+HAVZ=${HAVZ:-$BUILD/ha-vz}
+HAVZD=${HAVZD:-$BUILD/ha-vzd}
+OCF_BIN=$BUILD/ha-vz-ocf-container
 
 fail() {
 	printf '%s\n' "$*" >&2
@@ -25,17 +37,23 @@ wait_for() {
 	done
 }
 
-in_a() { ip netns exec "$NS_A" "$@"; }
-in_b() { ip netns exec "$NS_B" "$@"; }
+in_ns() { # NS COMMAND...: the command in that node's network namespace only
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+in_a() { in_ns "$NS_A" "$@"; }
+in_b() { in_ns "$NS_B" "$@"; }
+ns_of() { if [ "$1" = alpha ]; then echo "$NS_A"; else echo "$NS_B"; fi; }
 
-write_conf() { # FILE KEY ALPHA_ADDR BETA_ADDR MAX_RESTARTS
+write_conf() { # FILE KEY ALPHA_ADDR BETA_ADDR MOUNT_DIR [MAX_RESTARTS]
 	cat >"$1" <<-CONF
 		[cluster]
 		name = lab
 		auth_key_file = $2
 		control_port = 7799
 		monitor_interval = 1s
-		max_restarts = ${5:-2}
+		max_restarts = ${6:-2}
 		restart_window = 5m
 
 		[node alpha]
@@ -53,36 +71,40 @@ write_conf() { # FILE KEY ALPHA_ADDR BETA_ADDR MAX_RESTARTS
 		interface = eth1
 		network = replication
 
-		[container web]
+		[container $WEB]
 		minor = 0
 		port = 7789
 		disk = /dev/havz/web
 		size = 1G
 		memory = 64M
-		mount = $T/mnt-web
+		mount = $5/$WEB
 		preferred_node = alpha
 
-		[container db]
+		[container $DB]
 		minor = 1
 		port = 7790
 		disk = /dev/havz/db
 		size = 1G
 		memory = 64M
-		mount = $T/mnt-db
+		mount = $5/$DB
 		preferred_node = beta
 	CONF
 }
 
 setup() {
-	if [ ! -x "$HAVZ" ] || [ ! -x "$HAVZD" ]; then
-		skip "build ha-vz and ha-vzd first (make)"
+	if [ ! -x "$HAVZ" ] || [ ! -x "$HAVZD" ] || [ ! -x "$OCF_BIN" ]; then
+		skip "build ha-vz, ha-vzd and the agent first (make)"
 	fi
-	[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
+	[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces, mounts and LXC"
 	T=$BATS_TEST_TMPDIR
 	id=$$-$BATS_TEST_NUMBER
 	NS_A=havz-a-$id NS_B=havz-b-$id
 	VA=hva$$$BATS_TEST_NUMBER VB=hvb$$$BATS_TEST_NUMBER
 	VA=${VA:0:15} VB=${VB:0:15}
+	# Container names unique on this host (LXC cgroups and logs are per name).
+	WEB=hvdw$$$BATS_TEST_NUMBER DB=hvdd$$$BATS_TEST_NUMBER
+	HELD=()
+	PIDS=()
 	ip netns add "$NS_A"
 	ip netns add "$NS_B"
 	ip link add "$VA" netns "$NS_A" type veth peer name "$VB" netns "$NS_B"
@@ -92,80 +114,91 @@ setup() {
 	in_b ip link set lo up
 	in_a ip link set "$VA" up
 	in_b ip link set "$VB" up
-	mkdir -p "$T/mnt-web" "$T/mnt-db" "$T/stub"
+	mkdir -p "$T/alpha/$WEB" "$T/alpha/$DB" "$T/beta/$WEB" "$T/beta/$DB" "$T/ocf"
 	"$HAVZ" keygen -o "$T/key" >/dev/null
 	"$HAVZ" keygen -o "$T/otherkey" >/dev/null
-	write_conf "$T/ha-vz.conf" "$T/key" 10.250.0.1 10.250.0.2
-	# Stubs: an agent driven by files, drbdadm answering from files, hb_standby logging.
-	cat >"$T/stub/agent" <<-'STUB'
-		#!/bin/sh
-		echo "$1 $OCF_RESKEY_name $OCF_RESKEY_config" >>"$STUB_DIR/agent.log"
-		case "$1" in
-		monitor) [ -e "$STUB_DIR/running-$OCF_RESKEY_name" ] && exit 0; exit 7 ;;
-		stop) rm -f "$STUB_DIR/running-$OCF_RESKEY_name"; exit 0 ;;
-		start) [ -e "$STUB_DIR/broken" ] && exit 1
-		       touch "$STUB_DIR/running-$OCF_RESKEY_name"; exit 0 ;;
-		esac
-		exit 3
-	STUB
-	cat >"$T/stub/drbdadm" <<-'STUB'
-		#!/bin/sh
-		echo "$*" >>"$STUB_DIR/drbdadm.log"
-		case "$1" in
-		role) cat "$STUB_DIR/role" ;;
-		dstate) cat "$STUB_DIR/dstate" ;;
-		outdate) [ -e "$STUB_DIR/outdate-fails" ] && exit 17
-		         echo "Outdated/DUnknown" >"$STUB_DIR/dstate" ;;
-		esac
-	STUB
-	cat >"$T/stub/hb_standby" <<-'STUB'
-		#!/bin/sh
-		echo "hb_standby $*" >>"$STUB_DIR/standby.log"
-	STUB
-	# ha-vzd runs programs with a fixed environment: the stubs carry their directory.
-	sed -i "1a STUB_DIR='$T/stub'" "$T/stub/agent" "$T/stub/drbdadm" "$T/stub/hb_standby"
-	chmod 755 "$T/stub/agent" "$T/stub/drbdadm" "$T/stub/hb_standby"
-	echo "Secondary/Unknown" >"$T/stub/role"
-	echo "UpToDate/DUnknown" >"$T/stub/dstate"
-	export STUB_DIR=$T/stub HAVZD_AGENT=$T/stub/agent HAVZD_DRBDADM=$T/stub/drbdadm \
-		HAVZD_HB_STANDBY=$T/stub/hb_standby
-	PIDS=()
+	write_conf "$T/alpha.conf" "$T/key" 10.250.0.1 10.250.0.2 "$T/alpha"
+	write_conf "$T/beta.conf" "$T/key" 10.250.0.1 10.250.0.2 "$T/beta"
+	# The agent's entry point as `make install-agent` installs it, pointing at this build.
+	sed "s|^HAVZ_OCF_BIN_DEFAULT=.*|HAVZ_OCF_BIN_DEFAULT=$OCF_BIN|" \
+		"$HAVZ_TOP/resource-agents/container" >"$T/ocf/container"
+	chmod 755 "$T/ocf/container"
+	AGENT=$T/ocf/container
 }
 
 teardown() {
-	local p
+	local p h node ct
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
 	done
 	for p in "${PIDS[@]}"; do
 		wait "$p" 2>/dev/null || true
 	done
-	for m in "$T/mnt-web" "$T/mnt-db"; do
-		mountpoint -q "$m" && umount "$m"
+	for h in "${HELD[@]}"; do
+		node=${h%%:*} ct=${h#*:}
+		in_ns "$(ns_of "$node")" lxc-stop -P "$T/$node/$ct" -n "$ct" -k >/dev/null 2>&1 || true
+		mountpoint -q "$T/$node/$ct" && umount "$T/$node/$ct"
+		rm -f "/var/log/ha-vz/lxc-$ct.log"
 	done
 	ip netns del "$NS_A" 2>/dev/null || true
 	ip netns del "$NS_B" 2>/dev/null || true
 }
 
-start_daemon() { # NODE NS [CONF]
-	ip netns exec "$2" "$HAVZD" -c "${3:-$T/ha-vz.conf}" -n "$1" --stderr \
+start_daemon() { # NODE [CONF]: nsenter execs ha-vzd, so $! is the daemon
+	nsenter --net="/run/netns/$(ns_of "$1")" "$HAVZD" -c "${2:-$T/$1.conf}" -n "$1" --agent "$AGENT" --stderr \
 		>"$T/$1.log" 2>&1 &
 	PIDS+=("$!")
 	eval "PID_$1=\$!"
 	wait_for 50 grep -q "control on" "$T/$1.log" || fail "ha-vzd $1 did not start:" "$(cat "$T/$1.log")"
 }
 
+# The agent as ha-vzd runs it (a fixed environment), in NODE's namespace.
+agent() { # NODE CT ACTION
+	in_ns "$(ns_of "$1")" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf \
+		OCF_RESKEY_name="$2" OCF_RESKEY_config="$T/$1.conf" "$AGENT" "$3"
+}
+
+# NODE holds CT: a tmpfs on its mount point, the container created there and started by the agent.
+hold() { # NODE CT
+	mount -t tmpfs tmpfs "$T/$1/$2"
+	HELD+=("$1:$2")
+	"$HAVZ" ct create "$2" -c "$T/$1.conf" >/dev/null
+	run agent "$1" "$2" start
+	[ "$status" -eq 0 ] || fail "agent start $2 on $1: $status: $output"
+}
+
+init_pid() { # NODE CT: the container's init PID, as LXC reports it
+	in_ns "$(ns_of "$1")" lxc-info -P "$T/$1/$2" -n "$2" -p -H
+}
+
+lxc_state() { # NODE CT
+	in_ns "$(ns_of "$1")" lxc-info -P "$T/$1/$2" -n "$2" -s -H
+}
+
+is_stopped() { [ "$(lxc_state "$1" "$2")" = STOPPED ]; }
+
 status_json() { # NS
-	ip netns exec "$1" "$HAVZ" status --json
+	in_ns "$1" "$HAVZ" status --json
 }
 
 peer_reachable() { # NS
 	status_json "$1" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["peer"]["reachable"] is True else 1)'
 }
 
+# One container as a node's ha-vzd reports it: "WHERE NODE STATE RESTARTS" (None for null).
+ct_view() { # NS CT
+	status_json "$1" | python3 -c 'import json,sys
+d = json.load(sys.stdin)
+assert d["version"] == 1 and d["daemon"] == "running", d
+c = [c for c in d["containers"] if c["name"] == sys.argv[1]][0]
+print(c["where"], c["node"], c["state"], c["restarts"])' "$2"
+}
+
+view_is() { [ "$(ct_view "$1" "$2")" = "$3" ]; }
+
 @test "two daemons see each other; status --json is valid JSON" {
-	start_daemon alpha "$NS_A"
-	start_daemon beta "$NS_B"
+	start_daemon alpha
+	start_daemon beta
 	wait_for 80 peer_reachable "$NS_A" || fail "alpha never saw beta:" "$(cat "$T/alpha.log")"
 	wait_for 80 peer_reachable "$NS_B"
 	run status_json "$NS_A"
@@ -175,27 +208,31 @@ d = json.loads(sys.argv[1])
 assert d["version"] == 1 and d["daemon"] == "running", d
 assert d["cluster"] == "lab" and d["node"] == "alpha", d
 assert d["peer"] == {"name": "beta", "reachable": True, "checked_ms_ago": d["peer"]["checked_ms_ago"]}, d
-assert [c["name"] for c in d["containers"]] == ["web", "db"], d
+assert [c["name"] for c in d["containers"]] == sys.argv[2:], d
 assert all(c["where"] == "nowhere" and c["node"] is None for c in d["containers"]), d
-' "$output"
+' "$output" "$WEB" "$DB"
 	run in_a "$HAVZ" status
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"peer:     beta reachable"* ]]
-	[[ "$output" == *"web"*"nowhere"* ]]
+	[[ "$output" == *"$WEB"*"nowhere"* ]]
 }
 
-@test "a container held by the peer shows as running there" {
-	mount -t tmpfs none "$T/mnt-web"
-	touch "$STUB_DIR/running-web"
-	start_daemon beta "$NS_B"
-	start_daemon alpha "$NS_A"
-	check() {
-		status_json "$NS_A" | python3 -c 'import json,sys
-d = json.load(sys.stdin)
-web = [c for c in d["containers"] if c["name"] == "web"][0]
-sys.exit(0 if web["where"] in ("here", "peer") and web["state"] == "running" else 1)'
-	}
-	wait_for 80 check || fail "$(status_json "$NS_A")"
+@test "a real container held by beta shows as running on beta, on both nodes" {
+	hold beta "$WEB"
+	start_daemon beta
+	start_daemon alpha
+	wait_for 80 view_is "$NS_B" "$WEB" "here beta running 0" ||
+		fail "beta: $(ct_view "$NS_B" "$WEB")" "$(cat "$T/beta.log")"
+	wait_for 80 view_is "$NS_A" "$WEB" "peer beta running 0" ||
+		fail "alpha: $(ct_view "$NS_A" "$WEB")" "$(cat "$T/alpha.log")"
+	view_is "$NS_A" "$DB" "nowhere None None 0"
+	view_is "$NS_B" "$DB" "nowhere None None 0"
+	grep -q "container $WEB: unknown -> running" "$T/beta.log"
+	# alpha does not hold it: never monitored there.
+	if grep -q "container $WEB:" "$T/alpha.log"; then fail "alpha supervised $WEB"; fi
+	run in_a "$HAVZ" status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$WEB"*"beta"*"running"* ]]
 }
 
 @test "status without a running ha-vzd says so and exits 4" {
@@ -207,58 +244,113 @@ sys.exit(0 if web["where"] in ("here", "peer") and web["state"] == "running" els
 	python3 -c 'import json,sys; assert json.loads([l for l in sys.argv[1].splitlines() if l.startswith("{")][0])["daemon"] == "stopped"' "$output"
 }
 
-@test "fence-peer: outdated, primary, inconsistent, unknown resource" {
-	start_daemon beta "$NS_B"
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha --resource ct-web
-	[ "$status" -eq 4 ] || fail "exit $status: $output" "$(cat "$T/beta.log")"
-	grep -qx "outdate ct-web" "$STUB_DIR/drbdadm.log"
-	grep -q "outdate ct-web for alpha: outdated" "$T/beta.log"
-	# Already outdated: no second outdate needed.
-	DRBD_RESOURCE=ct-web run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha
-	[ "$status" -eq 4 ]
-	echo "Primary/Unknown" >"$STUB_DIR/role"
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha --resource ct-web
-	[ "$status" -eq 6 ]
-	echo "Secondary/Unknown" >"$STUB_DIR/role"
-	echo "Inconsistent/DUnknown" >"$STUB_DIR/dstate"
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha --resource ct-db
-	[ "$status" -eq 3 ]
-	echo "UpToDate/DUnknown" >"$STUB_DIR/dstate"
-	touch "$STUB_DIR/outdate-fails"
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha --resource ct-db
+@test "supervision: a container whose init is killed is restarted by ha-vzd" {
+	hold alpha "$WEB"
+	start_daemon alpha
+	start_daemon beta
+	wait_for 50 grep -q "container $WEB: unknown -> running" "$T/alpha.log" || fail "$(cat "$T/alpha.log")"
+	old=$(init_pid alpha "$WEB")
+	[ -n "$old" ] && kill -0 "$old"
+	kill -KILL "$old"
+	wait_for 100 grep -q "container $WEB: restarting -> running: restarted" "$T/alpha.log" ||
+		fail "no restart:" "$(cat "$T/alpha.log")"
+	# rc 7 once LXC has cleaned up, 1 while it still says STOPPING or init is gone.
+	grep -Eq "container $WEB: running -> restarting: monitor rc (7|1), 1 restarts in the window" "$T/alpha.log"
+	grep -q "container $WEB: restarting (stop, then start)" "$T/alpha.log"
+	[ "$(lxc_state alpha "$WEB")" = RUNNING ]
+	new=$(init_pid alpha "$WEB")
+	[ -n "$new" ] && [ "$new" != "$old" ] && kill -0 "$new"
+	run agent alpha "$WEB" monitor
+	[ "$status" -eq 0 ]
+	# Both daemons report the restart.
+	wait_for 50 view_is "$NS_A" "$WEB" "here alpha running 1" || fail "$(ct_view "$NS_A" "$WEB")"
+	wait_for 50 view_is "$NS_B" "$WEB" "peer alpha running 1" || fail "$(ct_view "$NS_B" "$WEB")"
+	# db is not mounted here: never supervised, never started.
+	if grep -q "container $DB:" "$T/alpha.log"; then fail "$DB supervised"; fi
+	[ ! -e "$T/alpha/$DB/$DB" ]
+}
+
+@test "supervision: the maintenance marker stops monitoring" {
+	hold alpha "$WEB"
+	start_daemon alpha
+	wait_for 50 grep -q "container $WEB: unknown -> running" "$T/alpha.log" || fail "$(cat "$T/alpha.log")"
+	mkdir -p "$T/alpha/$WEB/.ha-vz"
+	touch "$T/alpha/$WEB/.ha-vz/unmanaged"
+	wait_for 50 grep -q "container $WEB: running -> unmanaged: maintenance marker" "$T/alpha.log" ||
+		fail "$(cat "$T/alpha.log")"
+	old=$(init_pid alpha "$WEB")
+	kill -KILL "$old"
+	wait_for 50 is_stopped alpha "$WEB"
+	sleep 3 # three monitor intervals
+	is_stopped alpha "$WEB"
+	if grep -q "container $WEB: .*restarting" "$T/alpha.log"; then fail "restarted under maintenance"; fi
+	view_is "$NS_A" "$WEB" "here alpha unmanaged 0"
+	# Maintenance over: supervised again, and the stopped container is restarted.
+	rm "$T/alpha/$WEB/.ha-vz/unmanaged"
+	wait_for 100 grep -q "container $WEB: restarting -> running: restarted" "$T/alpha.log" ||
+		fail "$(cat "$T/alpha.log")"
+	grep -q "container $WEB: unmanaged -> unknown: held by this node" "$T/alpha.log"
+	[ "$(lxc_state alpha "$WEB")" = RUNNING ]
+	[ "$(init_pid alpha "$WEB")" != "$old" ]
+}
+
+@test "fence-peer: a real OUTDATE where DRBD has no such resource answers failed" {
+	# This host's drbdadm does not know the resource (unique name): nothing may claim "outdated".
+	if /usr/sbin/drbdadm role "ct-$WEB" >/dev/null 2>&1; then skip "drbdadm knows ct-$WEB here"; fi
+	start_daemon beta
+	run in_a "$HAVZ" fence-peer -c "$T/alpha.conf" -n alpha --resource "ct-$WEB"
+	[ "$status" -eq 1 ] || fail "exit $status: $output" "$(cat "$T/beta.log")"
+	[[ "$output" == *"ct-$WEB on beta: failed (exit 1)"* ]]
+	grep -q "control: alpha asks to outdate ct-$WEB" "$T/beta.log"
+	grep -Eq "control: (drbdadm outdate ct-$WEB exited with|cannot run /usr/sbin/drbdadm)" "$T/beta.log"
+	grep -q "control: outdate ct-$WEB for alpha: failed" "$T/beta.log"
+	# The same through DRBD's interface (DRBD_RESOURCE).
+	DRBD_RESOURCE=ct-$WEB run in_a "$HAVZ" fence-peer -c "$T/alpha.conf" -n alpha
 	[ "$status" -eq 1 ]
-	# Not a container of this cluster: refused before asking.
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha --resource ct-nope
+	# Not a container of this cluster: refused before asking; no resource at all: usage.
+	run in_a "$HAVZ" fence-peer -c "$T/alpha.conf" -n alpha --resource ct-nope
 	[ "$status" -eq 1 ]
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha
+	run in_a "$HAVZ" fence-peer -c "$T/alpha.conf" -n alpha
 	[ "$status" -eq 2 ]
+	if grep -q "ct-nope" "$T/beta.log"; then fail "ct-nope reached beta"; fi
+}
+
+@test "fence-peer: a resource the peer's configuration lacks is answered unknown, drbdadm untouched" {
+	sed "/^\[container $DB\]/,\$d" "$T/beta.conf" >"$T/beta-nodb.conf"
+	start_daemon beta "$T/beta-nodb.conf"
+	run in_a "$HAVZ" fence-peer -c "$T/alpha.conf" -n alpha --resource "ct-$DB"
+	[ "$status" -eq 1 ] || fail "exit $status: $output" "$(cat "$T/beta.log")"
+	[[ "$output" == *"ct-$DB on beta: unknown resource (exit 1)"* ]]
+	grep -q "control: outdate ct-$DB for alpha: unknown resource" "$T/beta.log"
+	if grep -q "drbdadm" "$T/beta.log"; then fail "drbdadm ran for an unknown resource"; fi
 }
 
 @test "a client with the wrong key is rejected and the server logs it" {
-	start_daemon beta "$NS_B"
-	write_conf "$T/wrong.conf" "$T/otherkey" 10.250.0.1 10.250.0.2
-	run in_a "$HAVZ" fence-peer -c "$T/wrong.conf" -n alpha --resource ct-web
+	start_daemon beta
+	write_conf "$T/wrong.conf" "$T/otherkey" 10.250.0.1 10.250.0.2 "$T/alpha"
+	run in_a "$HAVZ" fence-peer -c "$T/wrong.conf" -n alpha --resource "ct-$WEB"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"same cluster key"* ]]
 	wait_for 20 grep -q "rejected a request from 10.250.0.1: bad MAC" "$T/beta.log"
-	[ ! -e "$STUB_DIR/drbdadm.log" ]
+	# Rejected before anything ran.
+	if grep -Eq "asks to outdate|drbdadm" "$T/beta.log"; then fail "acted on it:" "$(cat "$T/beta.log")"; fi
 }
 
 @test "fence-peer against an unreachable peer exits 5 quickly" {
 	# Nothing listens on beta: connection refused.
 	SECONDS=0
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha --resource ct-web
+	run in_a "$HAVZ" fence-peer -c "$T/alpha.conf" -n alpha --resource "ct-$WEB"
 	[ "$status" -eq 5 ]
 	# A peer address nobody answers on: the connect times out.
-	write_conf "$T/dead.conf" "$T/key" 10.250.0.1 10.250.0.99
-	run in_a "$HAVZ" fence-peer -c "$T/dead.conf" -n alpha --resource ct-web
+	write_conf "$T/dead.conf" "$T/key" 10.250.0.1 10.250.0.99 "$T/alpha"
+	run in_a "$HAVZ" fence-peer -c "$T/dead.conf" -n alpha --resource "ct-$WEB"
 	[ "$status" -eq 5 ]
 	[[ "$output" == *"unreachable"* ]]
 	[ "$SECONDS" -lt 10 ] || fail "took $SECONDS s"
 }
 
 @test "garbage on the control port does not crash ha-vzd" {
-	start_daemon beta "$NS_B"
+	start_daemon beta
 	in_a python3 - <<-'PY'
 		import os, socket
 		for payload in [b"", b"GET / HTTP/1.0\r\n\r\n", os.urandom(5000),
@@ -279,14 +371,17 @@ sys.exit(0 if web["where"] in ("here", "peer") and web["state"] == "running" els
 	PY
 	kill -0 "$PID_beta"
 	grep -q "malformed" "$T/beta.log"
-	run in_a "$HAVZ" fence-peer -c "$T/ha-vz.conf" -n alpha --resource ct-web
-	[ "$status" -eq 4 ]
+	# Still answering real requests: a STATUS from a real alpha, and an OUTDATE.
+	start_daemon alpha
+	wait_for 80 peer_reachable "$NS_A" || fail "$(cat "$T/alpha.log")"
+	run in_a "$HAVZ" fence-peer -c "$T/alpha.conf" -n alpha --resource "ct-$WEB"
+	[[ "$output" == *"ct-$WEB on beta: "* ]] || fail "exit $status: $output"
 }
 
 @test "SIGHUP with a broken config keeps the old one; a good one is taken" {
-	start_daemon alpha "$NS_A"
-	cp "$T/ha-vz.conf" "$T/good.conf"
-	echo "bogus_key = 1" >>"$T/ha-vz.conf"
+	start_daemon alpha
+	cp "$T/alpha.conf" "$T/good.conf"
+	echo "bogus_key = 1" >>"$T/alpha.conf"
 	kill -HUP "$PID_alpha"
 	wait_for 30 grep -q "reload failed; keeping the running configuration" "$T/alpha.log"
 	kill -0 "$PID_alpha"
@@ -294,60 +389,34 @@ sys.exit(0 if web["where"] in ("here", "peer") and web["state"] == "running" els
 	[ "$status" -eq 0 ]
 	python3 -c 'import json,sys; assert len(json.loads(sys.argv[1])["containers"]) == 2' "$output"
 	# A valid configuration without db replaces it.
-	sed '/^\[container db\]/,$d' "$T/good.conf" >"$T/ha-vz.conf"
+	sed "/^\[container $DB\]/,\$d" "$T/good.conf" >"$T/alpha.conf"
 	kill -HUP "$PID_alpha"
 	wait_for 30 grep -q "configuration reloaded (1 containers)" "$T/alpha.log"
 	run in_a "$HAVZ" status --json
-	python3 -c 'import json,sys; assert [c["name"] for c in json.loads(sys.argv[1])["containers"]] == ["web"]' "$output"
+	python3 -c 'import json,sys; assert [c["name"] for c in json.loads(sys.argv[1])["containers"]] == [sys.argv[2]]' "$output" "$WEB"
 }
 
-@test "supervision: a crashed container is restarted, then handed over" {
-	mount -t tmpfs none "$T/mnt-web"
-	touch "$STUB_DIR/running-web"
-	start_daemon alpha "$NS_A"
-	wait_for 50 grep -q "container web: unknown -> running" "$T/alpha.log" || fail "$(cat "$T/alpha.log")"
-	# db is not mounted here: never monitored.
-	if grep -q "monitor db" "$STUB_DIR/agent.log"; then fail "db monitored"; fi
-	grep -q "^monitor web $T/ha-vz.conf$" "$STUB_DIR/agent.log"
-	rm "$STUB_DIR/running-web" # the "crash"
-	wait_for 50 grep -q "container web: restarting -> running: restarted" "$T/alpha.log" ||
-		fail "$(cat "$T/alpha.log")"
-	grep -q "^stop web" "$STUB_DIR/agent.log"
-	grep -q "^start web" "$STUB_DIR/agent.log"
-	[ -e "$STUB_DIR/running-web" ]
-	# Now it fails to start: the second restart is the last (max_restarts = 2), then handover.
-	touch "$STUB_DIR/broken"
-	rm "$STUB_DIR/running-web"
-	wait_for 80 grep -q "hb_standby all" "$STUB_DIR/standby.log" 2>/dev/null ||
-		fail "no handover:" "$(cat "$T/alpha.log")"
-	grep -q "container web: still failing after 2 restarts" "$T/alpha.log"
-	sleep 2
-	[ "$(wc -l <"$STUB_DIR/standby.log")" -eq 1 ] # once
-	run in_a "$HAVZ" status --json
-	python3 -c 'import json,sys
-web = json.loads(sys.argv[1])["containers"][0]
-assert web["where"] == "here" and web["state"] == "handover" and web["restarts"] == 2, web' "$output"
-}
-
-@test "supervision: the maintenance marker stops monitoring" {
-	mount -t tmpfs none "$T/mnt-web"
-	mkdir "$T/mnt-web/.ha-vz"
-	touch "$T/mnt-web/.ha-vz/unmanaged"
-	start_daemon alpha "$NS_A"
-	wait_for 50 grep -q "container web: absent -> unmanaged" "$T/alpha.log" || fail "$(cat "$T/alpha.log")"
-	sleep 1.5
-	[ ! -e "$STUB_DIR/agent.log" ]
-	rm "$T/mnt-web/.ha-vz/unmanaged"
-	touch "$STUB_DIR/running-web"
-	wait_for 50 grep -q "container web: unknown -> running" "$T/alpha.log"
-}
-
-@test "ha-vzd refuses a node that is not in the configuration" {
-	run "$HAVZD" -c "$T/ha-vz.conf" -n gamma --check
+@test "ha-vzd refuses a node that is not in the configuration, and a bad --agent" {
+	run "$HAVZD" -c "$T/alpha.conf" -n gamma --check --agent "$AGENT"
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"'gamma' is not one of the configured nodes"* ]]
-	run "$HAVZD" -c "$T/ha-vz.conf" -n alpha --check
+	run "$HAVZD" -c "$T/alpha.conf" -n alpha --check --agent "$AGENT"
 	[ "$status" -eq 0 ]
+	[[ "$output" != *"cannot be supervised"* ]]
 	run "$HAVZD" --bogus
 	[ "$status" -eq 2 ]
+	run "$HAVZD" -c "$T/alpha.conf" -n alpha --check --agent "$T/ocf/nosuch"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--agent $T/ocf/nosuch: No such file or directory"* ]]
+	run "$HAVZD" -c "$T/alpha.conf" -n alpha --check --agent ocf/container
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not an absolute path"* ]]
+	run "$HAVZD" --help
+	[[ "$output" == *"--agent PATH"*"/usr/lib/ocf/resource.d/ha-vz/container"* ]]
+	# The installed default is not here: said, but the fencing service still starts.
+	if [ ! -x /usr/lib/ocf/resource.d/ha-vz/container ]; then
+		run "$HAVZD" -c "$T/alpha.conf" -n alpha --check
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"agent /usr/lib/ocf/resource.d/ha-vz/container: No such file or directory; containers held here cannot be supervised"* ]]
+	fi
 }

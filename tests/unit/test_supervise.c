@@ -127,6 +127,72 @@ static void test_history_is_bounded(void **state)
 	assert_true(s.n_restarts <= HAVZ_RESTARTS_MAX);
 }
 
+/*
+ * The sequence ha-vzd runs (monitor, step, restart, restarted) for a
+ * container that crashes, is restarted, then no longer starts, with the
+ * policy of the daemon tests (max_restarts 2, restart_window 5m) and one
+ * monitor a second: the handover that hb_standby carries out in the lab.
+ */
+static void test_crash_restart_then_handover(void **state)
+{
+	const struct havz_policy two = { .max_restarts = 2, .window_ms = 300000 };
+	struct havz_supervise s = { .state = HAVZ_SUP_UNKNOWN };
+	char why[128];
+	uint64_t t = 0;
+
+	(void)state;
+	assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(0, false), t += 1000),
+			 HAVZ_ACT_NONE);
+	assert_int_equal(s.state, HAVZ_SUP_RUNNING);
+	/* init killed: monitor 7, restarted and running again. */
+	assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(7, false), t += 1000),
+			 HAVZ_ACT_RESTART);
+	havz_supervise_restarted(&s, true);
+	assert_int_equal(s.state, HAVZ_SUP_RUNNING);
+	assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(0, false), t += 1000),
+			 HAVZ_ACT_NONE);
+	/* Killed again and start now fails (agent start 1): the second restart fails. */
+	assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(7, false), t += 1000),
+			 HAVZ_ACT_RESTART);
+	havz_supervise_restarted(&s, false);
+	assert_int_equal(s.state, HAVZ_SUP_FAILED);
+	assert_int_equal(havz_supervise_restarts(&s, &two, t), 2);
+	/* The next failed monitor is one too many: hand over, once. */
+	assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(7, false), t += 1000),
+			 HAVZ_ACT_HANDOVER);
+	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
+	assert_int_equal(s.n_restarts, 2); /* what STATUS reports as restarts */
+	havz_supervise_handover_why(HAVZ_MON_NOT_RUNNING, &two, why, sizeof(why));
+	assert_string_equal(why, "still failing after 2 restarts within 300 s");
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(7, false),
+						     t += 1000),
+				 HAVZ_ACT_NONE);
+	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
+	/* heartbeat moved it away (unmounted here): the next time it is held, supervised again. */
+	havz_supervise_absent(&s);
+	assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(0, false), t += 1000),
+			 HAVZ_ACT_NONE);
+	assert_int_equal(s.state, HAVZ_SUP_RUNNING);
+}
+
+static void test_handover_why(void **state)
+{
+	const struct havz_policy p = { .max_restarts = 3, .window_ms = 600000 };
+	char why[128], tiny[8];
+
+	(void)state;
+	havz_supervise_handover_why(HAVZ_MON_FAILED, &p, why, sizeof(why));
+	assert_string_equal(why, "still failing after 3 restarts within 600 s");
+	havz_supervise_handover_why(HAVZ_MON_TIMEOUT, &p, why, sizeof(why));
+	assert_string_equal(why, "still failing after 3 restarts within 600 s");
+	havz_supervise_handover_why(HAVZ_MON_NOT_INSTALLED, &p, why, sizeof(why));
+	assert_string_equal(why, "cannot run on this node (agent: not installed)");
+	havz_supervise_handover_why(HAVZ_MON_FAILED, &p, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "still f");
+	havz_supervise_handover_why(HAVZ_MON_FAILED, &p, tiny, 0); /* no write */
+}
+
 static void test_state_names(void **state)
 {
 	(void)state;
@@ -172,6 +238,8 @@ int main(void)
 		cmocka_unit_test(test_hard_errors),
 		cmocka_unit_test(test_failed_restart),
 		cmocka_unit_test(test_history_is_bounded),
+		cmocka_unit_test(test_crash_restart_then_handover),
+		cmocka_unit_test(test_handover_why),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_mountinfo),
 	};

@@ -76,6 +76,13 @@ void havz_supervise_unmanaged(struct havz_supervise *s);
 const char *havz_sup_state_name(enum havz_sup_state st);
 
 /*
+ * Why havz_supervise_step handed over, for the log (the ALERT line that
+ * precedes hb_standby): last is the monitor verdict that decided it.
+ */
+void havz_supervise_handover_why(enum havz_monitor last, const struct havz_policy *p, char *out,
+				 size_t size);
+
+/*
  * Whether path is a mount point in the text of /proc/self/mountinfo (the
  * fifth field, with its octal escapes such as \040 undone). path must be
  * absolute and without a trailing slash (except "/").

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/run.h"
 #include "daemon/daemon.h"
+#include "havz/fence.h"
 
 #define CONN_MAX 16
 #define CONN_TIMEOUT_NS (5ULL * 1000000000ULL)
@@ -61,84 +62,73 @@ static void conn_timeout(void *data)
 	conn_close(c);
 }
 
-/* The local part of "Local/Peer" (8.4) or a single word. */
-static void first_word(const char *out, char *word, size_t size)
+/*
+ * Runs drbdadm CMD RES. Returns the result, its output (stdout and stderr)
+ * to parse, when drbdadm exited 0; NULL when it did not (logged). Free it.
+ */
+static struct havz_run_result *drbdadm(const char *cmd, const char *res)
 {
-	size_t n = strcspn(out, "/ \t\r\n");
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(word, out, n);
-	word[n] = '\0';
-}
-
-static int drbdadm(struct havzd *d, const char *cmd, const char *res, char *word, size_t size)
-{
-	const char *argv[] = { d->drbdadm, cmd, res, NULL };
+	const char *argv[] = { HAVZD_DRBDADM, cmd, res, NULL };
 	struct havz_run_opts o = HAVZ_RUN_OPTS_DEFAULT;
 	struct havz_run_result *r = malloc(sizeof(*r));
 	int rc;
 
 	if (!r)
-		return -ENOMEM;
+		return NULL;
 	o.timeout_ms = DRBDADM_TIMEOUT_MS;
 	o.capture = true;
 	rc = havz_run(argv, &o, r);
-	if (word)
-		first_word(r->output, word, size);
-	if (!rc && r->status != 0) {
+	if (rc == -ETIMEDOUT)
+		qb_log(LOG_WARNING, "control: drbdadm %s %s timed out after %d ms", cmd, res,
+		       DRBDADM_TIMEOUT_MS);
+	else if (rc)
+		qb_log(LOG_WARNING, "control: cannot run %s: %s", HAVZD_DRBDADM, strerror(-rc));
+	else if (r->status != 0)
 		qb_log(LOG_WARNING, "control: drbdadm %s %s exited with %d: %.200s", cmd, res,
 		       r->status, r->output);
-		rc = -EIO;
+	if (rc || r->status != 0) {
+		free(r);
+		return NULL;
 	}
-	free(r);
-	return rc;
+	return r;
 }
 
-static bool disk_is_inconsistent(const char *dstate)
+static void drbd_read(const char *res, enum havz_drbd_role *role, enum havz_drbd_disk *disk)
 {
-	static const char *const bad[] = { "Inconsistent", "Diskless", "Failed", "Attaching",
-					   "Negotiating", "DUnknown", NULL };
+	struct havz_run_result *r = drbdadm("role", res);
 
-	for (size_t i = 0; bad[i]; i++)
-		if (!strcmp(dstate, bad[i]))
-			return true;
-	return false;
+	*role = havz_drbd_role_parse(r ? r->output : NULL);
+	free(r);
+	r = drbdadm("dstate", res);
+	*disk = havz_drbd_disk_parse(r ? r->output : NULL);
+	free(r);
 }
 
-/* OUTDATE: never outdate a Primary; otherwise outdate and say what the disk is now. */
+/* OUTDATE: the sequence of havz/fence.h, with the real drbdadm. */
 static enum havz_wire_result do_outdate(struct havzd *d, const char *res)
 {
-	char role[32], dstate[32];
-	bool known = false;
+	enum havz_drbd_role role;
+	enum havz_drbd_disk disk;
+	enum havz_wire_result answer;
+	struct havz_run_result *r;
+	bool known, ok;
 
 	pthread_mutex_lock(&d->lock);
-	for (size_t i = 0; i < d->cfg->n_containers; i++)
-		if (!strncmp(res, "ct-", 3) && !strcmp(res + 3, d->cfg->containers[i].name))
-			known = true;
+	known = havz_fence_container(d->cfg, res) != NULL;
 	pthread_mutex_unlock(&d->lock);
 	if (!known)
 		return HAVZ_RES_UNKNOWN;
-	if (drbdadm(d, "role", res, role, sizeof(role)) == 0 && !strcmp(role, "Primary"))
-		return HAVZ_RES_PRIMARY;
-	if (drbdadm(d, "dstate", res, dstate, sizeof(dstate)) == 0) {
-		if (disk_is_inconsistent(dstate))
-			return HAVZ_RES_INCONSISTENT;
-		if (!strcmp(dstate, "Outdated"))
-			return HAVZ_RES_OUTDATED;
-	}
-	if (drbdadm(d, "outdate", res, NULL, 0) == 0)
-		return HAVZ_RES_OUTDATED;
-	/* It may have changed under us (a resync starting): look once more. */
-	if (drbdadm(d, "dstate", res, dstate, sizeof(dstate)) == 0) {
-		if (!strcmp(dstate, "Outdated"))
-			return HAVZ_RES_OUTDATED;
-		if (disk_is_inconsistent(dstate))
-			return HAVZ_RES_INCONSISTENT;
-	}
-	if (drbdadm(d, "role", res, role, sizeof(role)) == 0 && !strcmp(role, "Primary"))
-		return HAVZ_RES_PRIMARY;
-	return HAVZ_RES_FAILED;
+	drbd_read(res, &role, &disk);
+	answer = havz_fence_answer(role, disk);
+	if (answer != HAVZ_FENCE_RUN_OUTDATE)
+		return answer;
+	r = drbdadm("outdate", res);
+	ok = r != NULL;
+	free(r);
+	/* Failed: the disk may have changed under us (a resync, a promotion); look again. */
+	if (!ok)
+		drbd_read(res, &role, &disk);
+	return havz_fence_after_outdate(ok, role, disk);
 }
 
 static int do_status(struct havzd *d, struct havz_wire_msg *reply)

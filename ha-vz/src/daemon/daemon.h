@@ -27,8 +27,14 @@
 #ifndef HAVZ_OCF_DIR
 #define HAVZ_OCF_DIR "/usr/lib/ocf/resource.d/ha-vz"
 #endif
-#define HAVZD_AGENT HAVZ_OCF_DIR "/container"
+#define HAVZD_AGENT HAVZ_OCF_DIR "/container" /* the default of --agent */
+/* Fixed paths of the cluster tools; a build for another layout overrides them (-D). */
+#ifndef HAVZD_HB_STANDBY
 #define HAVZD_HB_STANDBY "/usr/share/heartbeat/hb_standby"
+#endif
+#ifndef HAVZD_DRBDADM
+#define HAVZD_DRBDADM "/usr/sbin/drbdadm"
+#endif
 
 struct havzd_ct {
 	char name[HAVZ_NAME_MAX + 1];
@@ -59,8 +65,7 @@ struct havzd {
 	struct havz_wire_ct *peer_cts;
 	size_t n_peer_cts;
 
-	/* Overridable for tests (see ha-vzd(8)). */
-	const char *agent, *hb_standby, *drbdadm;
+	const char *agent; /* --agent: the OCF agent run for monitor, stop and start */
 
 	int listen_fd;
 	struct havz_wire_replay *replay;

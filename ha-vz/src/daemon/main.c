@@ -30,20 +30,22 @@ int64_t havzd_now_ms(void)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ha-vzd [-c FILE] [-n NODE] [--listen ADDR] [-v] [--stderr]\n\n"
+		"Usage: ha-vzd [-c FILE] [-n NODE] [--listen ADDR] [--agent PATH] [-v]\n"
+		"              [--stderr]\n\n"
 		"The ha-vz node daemon: supervises the containers this node holds,\n"
 		"answers the peer's DRBD fencing and status requests, and serves\n"
 		"`ha-vz status`. Runs in the foreground (heartbeat respawns it).\n\n"
 		"  -c, --config FILE   configuration (default %s)\n"
 		"  -n, --node NAME     this node's name in the configuration (default: uname -n)\n"
 		"      --listen ADDR   control address (default: this node's management address)\n"
+		"      --agent PATH    the OCF container agent (default %s)\n"
 		"  -v, --verbose       debug logging, also to stderr\n"
 		"      --stderr        log to stderr as well as syslog\n"
 		"  -t, --check         check the configuration and key, then exit\n"
 		"  -h, --help          this text\n\n"
 		"Exit status: 0 stopped cleanly, 1 failure, 2 usage, 3 configuration error.\n"
 		"See ha-vzd(8).\n",
-		HAVZ_DEFAULT_CONFIG);
+		HAVZ_DEFAULT_CONFIG, HAVZD_AGENT);
 }
 
 static void log_diag(void *ctx, const char *message)
@@ -135,6 +137,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, 'L' },
+		{ "agent", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "stderr", no_argument, NULL, 'E' },
 		{ "check", no_argument, NULL, 't' },
@@ -151,6 +154,7 @@ int main(int argc, char **argv)
 	qb_loop_signal_handle sh;
 
 	d.config_path = HAVZ_DEFAULT_CONFIG;
+	d.agent = HAVZD_AGENT;
 	while ((opt = getopt_long(argc, argv, "c:n:vthV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': d.config_path = optarg; break;
@@ -162,6 +166,15 @@ int main(int argc, char **argv)
 			strcpy(d.node, optarg);
 			break;
 		case 'L': listen = optarg; break;
+		case 'A':
+			if (optarg[0] != '/' || access(optarg, X_OK)) {
+				fprintf(stderr, "ha-vzd: --agent %s: %s\n", optarg,
+					optarg[0] != '/' ? "not an absolute path"
+							 : strerror(errno));
+				return EXIT_USAGE;
+			}
+			d.agent = optarg;
+			break;
 		case 'v': verbose = 1; to_stderr = true; break;
 		case 'E': to_stderr = true; break;
 		case 't': check = true; to_stderr = true; break;
@@ -196,10 +209,10 @@ int main(int argc, char **argv)
 		}
 		strcpy(d.node, uts.nodename);
 	}
-	/* Test hooks (ha-vzd(8), ENVIRONMENT): only read at start. */
-	d.agent = getenv("HAVZD_AGENT") ? getenv("HAVZD_AGENT") : HAVZD_AGENT;
-	d.hb_standby = getenv("HAVZD_HB_STANDBY") ? getenv("HAVZD_HB_STANDBY") : HAVZD_HB_STANDBY;
-	d.drbdadm = getenv("HAVZD_DRBDADM") ? getenv("HAVZD_DRBDADM") : "drbdadm";
+	/* Not fatal: the fencing service and status still matter without the agent. */
+	if (access(d.agent, X_OK))
+		qb_log(LOG_ERR, "agent %s: %s; containers held here cannot be supervised (--agent)",
+		       d.agent, strerror(errno));
 
 	d.cfg = config_for_node(d.config_path, d.node);
 	if (!d.cfg) {

@@ -240,15 +240,15 @@ static int agent_run(struct havzd *d, const struct round *r, const char *name, c
 	return rc;
 }
 
-static void handover(struct havzd *d, const char *name, const char *why)
+static void handover(const char *name, const char *why)
 {
-	const char *argv[] = { d->hb_standby, "all", NULL };
+	const char *argv[] = { HAVZD_HB_STANDBY, "all", NULL };
 	struct havz_run_opts o = HAVZ_RUN_OPTS_DEFAULT;
 	struct havz_run_result *res = malloc(sizeof(*res));
 	int rc;
 
 	qb_log(LOG_ALERT, "container %s: %s; handing this node's resources to the peer (%s all)",
-	       name, why, d->hb_standby);
+	       name, why, HAVZD_HB_STANDBY);
 	if (!res)
 		return;
 	o.timeout_ms = STANDBY_TIMEOUT_MS;
@@ -256,7 +256,7 @@ static void handover(struct havzd *d, const char *name, const char *why)
 	rc = havz_run(argv, &o, res);
 	if (rc || res->status)
 		qb_log(LOG_ERR, "container %s: %s all failed (%s, status %d): %.300s", name,
-		       d->hb_standby, rc ? strerror(-rc) : "ran", res->status, res->output);
+		       HAVZD_HB_STANDBY, rc ? strerror(-rc) : "ran", res->status, res->output);
 	free(res);
 }
 
@@ -268,6 +268,7 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	bool held = havz_mountinfo_has(mountinfo, r->cts[i].mount);
 	bool unmanaged, timed_out, ok;
 	enum havz_sup_state before;
+	enum havz_monitor verdict;
 	enum havz_action act;
 	struct havzd_ct *ct;
 	int rc;
@@ -303,7 +304,8 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 		return;
 	}
 	before = ct->sup.state;
-	act = havz_supervise_step(&ct->sup, &r->policy, havz_monitor_classify(rc, timed_out), now);
+	verdict = havz_monitor_classify(rc, timed_out);
+	act = havz_supervise_step(&ct->sup, &r->policy, verdict, now);
 	if (timed_out)
 		snprintf(why, sizeof(why), "monitor timed out");
 	else
@@ -313,10 +315,8 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	pthread_mutex_unlock(&d->lock);
 
 	if (act == HAVZ_ACT_HANDOVER) {
-		snprintf(why, sizeof(why), "%s after %u restarts within %llu s",
-			 rc == 5 ? "cannot run on this node (agent: not installed)" : "still failing",
-			 r->policy.max_restarts, (unsigned long long)r->policy.window_ms / 1000);
-		handover(d, name, why);
+		havz_supervise_handover_why(verdict, &r->policy, why, sizeof(why));
+		handover(name, why);
 		return;
 	}
 	if (act != HAVZ_ACT_RESTART)
