@@ -114,7 +114,7 @@ static int read_line(int fd, double deadline, char *line, size_t cap)
 		double left = deadline - now();
 		if (left <= 0)
 			return 0;
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int pr = poll(&pfd, 1, (int)(left * 1000) + 1);
 		if (pr < 0 && errno == EINTR)
 			continue;
@@ -133,7 +133,7 @@ static int read_line(int fd, double deadline, char *line, size_t cap)
 
 static int connect_until(const char *path, double deadline)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "lab-ctl: socket path too long: %s\n", path);
 		return -1;
@@ -209,11 +209,15 @@ int main(int argc, char **argv)
 	char *enc = b64_encode(argv[3], strlen(argv[3]));
 	if (!enc)
 		return EXIT_ERROR;
-	size_t mlen = strlen(id) + strlen(enc) + 3;
+	/* The agent kills the command a little before we give up on it. */
+	long guest_secs = (long)(deadline - now()) - 1;
+	if (guest_secs < 1)
+		guest_secs = 1;
+	size_t mlen = strlen(id) + strlen(enc) + 32;
 	char *msg = malloc(mlen);
 	if (!msg)
 		return EXIT_ERROR;
-	snprintf(msg, mlen, "%s %s\n", id, enc);
+	snprintf(msg, mlen, "%s %s %ld\n", id, enc, guest_secs);
 	if (write_all(fd, msg, strlen(msg)) < 0) {
 		fprintf(stderr, "lab-ctl: connection lost\n");
 		return EXIT_ERROR;
