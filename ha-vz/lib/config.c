@@ -177,7 +177,9 @@ static int set_address(struct parser *p, const char *key, const char *value, cha
 static int cluster_name(struct parser *p, const char *key, const char *value)
 {
 	if (havz_check_name(value, HAVZ_NAME_MAX)) {
-		perr(p, "%s: '%s' is not a name (a letter, then letters, digits, '-', '_'; at most %d)",
+		perr(p,
+		     "%s: '%s' is not a name (a letter, then letters, digits, '-', '_'; at most "
+		     "%d)",
 		     key, value, HAVZ_NAME_MAX);
 		return -EINVAL;
 	}
@@ -348,18 +350,25 @@ static int drbd_choice(struct parser *p, const char *key, const char *value,
 
 static int drbd_after_sb_0pri(struct parser *p, const char *key, const char *value)
 {
-	static const char *const c[] = { "disconnect",		 "discard-younger-primary",
-					 "discard-older-primary", "discard-zero-changes",
-					 "discard-least-changes", "discard-local",
-					 "discard-remote",	 NULL };
+	static const char *const c[] = { "disconnect",
+					 "discard-younger-primary",
+					 "discard-older-primary",
+					 "discard-zero-changes",
+					 "discard-least-changes",
+					 "discard-local",
+					 "discard-remote",
+					 NULL };
 	return drbd_choice(p, key, value, c, p->cfg->drbd.after_sb_0pri);
 }
 
 static int drbd_after_sb_1pri(struct parser *p, const char *key, const char *value)
 {
-	static const char *const c[] = { "disconnect",	      "consensus",
-					 "violently-as0p",    "discard-secondary",
-					 "call-pri-lost-after-sb", NULL };
+	static const char *const c[] = { "disconnect",
+					 "consensus",
+					 "violently-as0p",
+					 "discard-secondary",
+					 "call-pri-lost-after-sb",
+					 NULL };
 	return drbd_choice(p, key, value, c, p->cfg->drbd.after_sb_1pri);
 }
 
@@ -436,8 +445,8 @@ static int ct_bridge(struct parser *p, const char *key, const char *value)
 static int ct_service_ip(struct parser *p, const char *key, const char *value)
 {
 	if (havz_check_cidr(value)) {
-		perr(p, "%s: '%s' is not an address with a prefix length (e.g. 192.0.2.50/24)",
-		     key, value);
+		perr(p, "%s: '%s' is not an address with a prefix length (e.g. 192.0.2.50/24)", key,
+		     value);
 		return -EINVAL;
 	}
 	cur_ct(p)->service_ip_at.line = p->line;
@@ -625,7 +634,9 @@ static void open_section(struct parser *p, char *inner)
 		return;
 	}
 	if (named && havz_check_name(name, HAVZ_NAME_MAX)) {
-		perr(p, "[%s %s]: '%s' is not a name (a letter, then letters, digits, '-', '_'; at most %d)",
+		perr(p,
+		     "[%s %s]: '%s' is not a name (a letter, then letters, digits, '-', '_'; at "
+		     "most %d)",
 		     word, name, name, HAVZ_NAME_MAX);
 		return;
 	}
@@ -634,7 +645,8 @@ static void open_section(struct parser *p, char *inner)
 	switch (k) {
 	case SEC_CLUSTER:
 		if (cfg->have_cluster) {
-			perr(p, "[cluster]: duplicate section (first at line %d)", cfg->cluster_line);
+			perr(p, "[cluster]: duplicate section (first at line %d)",
+			     cfg->cluster_line);
 			return;
 		}
 		cfg->have_cluster = true;
@@ -655,7 +667,8 @@ static void open_section(struct parser *p, char *inner)
 				return;
 			}
 		if (cfg->n_nodes == HAVZ_NODES) {
-			perr(p, "[node %s]: a cluster has exactly two nodes; this is a third", name);
+			perr(p, "[node %s]: a cluster has exactly two nodes; this is a third",
+			     name);
 			return;
 		}
 		memset(&cfg->nodes[cfg->n_nodes], 0, sizeof(cfg->nodes[0]));
@@ -680,8 +693,8 @@ static void open_section(struct parser *p, char *inner)
 	case SEC_CONTAINER: {
 		for (size_t i = 0; i < cfg->n_containers; i++)
 			if (!strcmp(cfg->containers[i].name, name)) {
-				perr(p, "[container %s]: duplicate container (first at line %d)", name,
-				     cfg->containers[i].line);
+				perr(p, "[container %s]: duplicate container (first at line %d)",
+				     name, cfg->containers[i].line);
 				return;
 			}
 		if (cfg->n_containers == HAVZ_CONTAINERS_MAX) {
@@ -707,8 +720,7 @@ static void open_section(struct parser *p, char *inner)
 		ct->precopy_rounds = 4;
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	p->sec = k;
 }
@@ -825,8 +837,7 @@ void havz_config_free(struct havz_config *cfg)
 	cfg->n_containers = 0;
 }
 
-const struct havz_container *havz_config_container(const struct havz_config *cfg,
-						   const char *name)
+const struct havz_container *havz_config_container(const struct havz_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n_containers; i++)
 		if (!strcmp(cfg->containers[i].name, name))

@@ -80,7 +80,7 @@ static int middle_script(const struct line *a, size_t na, const struct line *b, 
 #define T(x, y) t[(x) * (nb + 1) + (y)]
 	for (i = na; i-- > 0;)
 		for (j = nb; j-- > 0;)
-			T(i, j) = same(&a[i], &b[j]) ? (uint16_t)(T(i + 1, j + 1) + 1)
+			T(i, j) = same(&a[i], &b[j])	       ? (uint16_t)(T(i + 1, j + 1) + 1)
 				  : T(i + 1, j) >= T(i, j + 1) ? T(i + 1, j)
 							       : T(i, j + 1);
 	for (i = 0, j = 0; i < na || j < nb;) {
@@ -105,8 +105,8 @@ static void emit_line(struct havz_buf *out, char mark, const struct line *l)
 		havz_buf_printf(out, "\n\\ No newline at end of file\n");
 }
 
-static void emit_hunks(const struct edit *ed, size_t ne, const struct line *a,
-		       const struct line *b, struct havz_buf *out)
+static void emit_hunks(const struct edit *ed, size_t ne, const struct line *a, const struct line *b,
+		       struct havz_buf *out)
 {
 	size_t k = 0;
 

@@ -53,8 +53,8 @@ struct disks {
 
 static bool on_disk(const char *w, size_t n, void *ctx)
 {
-	static const char *const bad[] = { "Inconsistent", "Diskless", "Failed", "Attaching",
-					   "Detaching", "Negotiating", "DUnknown", NULL };
+	static const char *const bad[] = { "Inconsistent", "Diskless",	  "Failed",   "Attaching",
+					   "Detaching",	   "Negotiating", "DUnknown", NULL };
 	struct disks *d = ctx;
 
 	if (word_is(w, n, "UpToDate") || word_is(w, n, "Consistent"))

@@ -11,14 +11,10 @@ enum havz_monitor havz_monitor_classify(int rc, bool timed_out)
 		return HAVZ_MON_TIMEOUT;
 	switch (rc) {
 	case 0: /* OCF_SUCCESS */
-	case 8: /* OCF_RUNNING_MASTER */
-		return HAVZ_MON_RUNNING;
-	case 7: /* OCF_NOT_RUNNING */
-		return HAVZ_MON_NOT_RUNNING;
-	case 5: /* OCF_ERR_INSTALLED */
-		return HAVZ_MON_NOT_INSTALLED;
-	case 6: /* OCF_ERR_CONFIGURED */
-		return HAVZ_MON_NOT_CONFIGURED;
+	case 8: /* OCF_RUNNING_MASTER */ return HAVZ_MON_RUNNING;
+	case 7: /* OCF_NOT_RUNNING */ return HAVZ_MON_NOT_RUNNING;
+	case 5: /* OCF_ERR_INSTALLED */ return HAVZ_MON_NOT_INSTALLED;
+	case 6: /* OCF_ERR_CONFIGURED */ return HAVZ_MON_NOT_CONFIGURED;
 	default: /* 1 generic, 2 args, 3 unimplemented, 4 perm, 9 failed master, signals */
 		return HAVZ_MON_FAILED;
 	}
@@ -33,7 +29,8 @@ unsigned havz_supervise_restarts(struct havz_supervise *s, const struct havz_pol
 	       (s->restarts[drop] > now || now - s->restarts[drop] >= p->window_ms))
 		drop++;
 	if (drop) {
-		memmove(s->restarts, s->restarts + drop, (s->n_restarts - drop) * sizeof(s->restarts[0]));
+		memmove(s->restarts, s->restarts + drop,
+			(s->n_restarts - drop) * sizeof(s->restarts[0]));
 		s->n_restarts -= drop;
 	}
 	return (unsigned)s->n_restarts;
@@ -42,7 +39,8 @@ unsigned havz_supervise_restarts(struct havz_supervise *s, const struct havz_pol
 static void record_restart(struct havz_supervise *s, uint64_t now)
 {
 	if (s->n_restarts == HAVZ_RESTARTS_MAX) {
-		memmove(s->restarts, s->restarts + 1, (HAVZ_RESTARTS_MAX - 1) * sizeof(s->restarts[0]));
+		memmove(s->restarts, s->restarts + 1,
+			(HAVZ_RESTARTS_MAX - 1) * sizeof(s->restarts[0]));
 		s->n_restarts--;
 	}
 	s->restarts[s->n_restarts++] = now;
@@ -63,18 +61,12 @@ enum havz_action havz_supervise_step(struct havz_supervise *s, const struct havz
 	unsigned recent = havz_supervise_restarts(s, p, now);
 
 	switch (m) {
-	case HAVZ_MON_RUNNING:
-		s->state = HAVZ_SUP_RUNNING;
-		return HAVZ_ACT_NONE;
-	case HAVZ_MON_NOT_CONFIGURED:
-		s->state = HAVZ_SUP_BROKEN;
-		return HAVZ_ACT_NONE;
-	case HAVZ_MON_NOT_INSTALLED:
-		return handover(s);
+	case HAVZ_MON_RUNNING: s->state = HAVZ_SUP_RUNNING; return HAVZ_ACT_NONE;
+	case HAVZ_MON_NOT_CONFIGURED: s->state = HAVZ_SUP_BROKEN; return HAVZ_ACT_NONE;
+	case HAVZ_MON_NOT_INSTALLED: return handover(s);
 	case HAVZ_MON_NOT_RUNNING:
 	case HAVZ_MON_FAILED:
-	case HAVZ_MON_TIMEOUT:
-		break;
+	case HAVZ_MON_TIMEOUT: break;
 	}
 	if (s->handed_over) {
 		s->state = HAVZ_SUP_HANDOVER;
@@ -106,10 +98,10 @@ void havz_supervise_unmanaged(struct havz_supervise *s)
 const char *havz_sup_state_name(enum havz_sup_state st)
 {
 	static const char *const names[HAVZ_SUP_STATES] = {
-		[HAVZ_SUP_ABSENT] = "absent",	   [HAVZ_SUP_UNKNOWN] = "unknown",
-		[HAVZ_SUP_RUNNING] = "running",	   [HAVZ_SUP_RESTARTING] = "restarting",
-		[HAVZ_SUP_FAILED] = "failed",	   [HAVZ_SUP_HANDOVER] = "handover",
-		[HAVZ_SUP_BROKEN] = "broken",	   [HAVZ_SUP_UNMANAGED] = "unmanaged",
+		[HAVZ_SUP_ABSENT] = "absent",	[HAVZ_SUP_UNKNOWN] = "unknown",
+		[HAVZ_SUP_RUNNING] = "running", [HAVZ_SUP_RESTARTING] = "restarting",
+		[HAVZ_SUP_FAILED] = "failed",	[HAVZ_SUP_HANDOVER] = "handover",
+		[HAVZ_SUP_BROKEN] = "broken",	[HAVZ_SUP_UNMANAGED] = "unmanaged",
 	};
 
 	return (unsigned)st < HAVZ_SUP_STATES ? names[st] : "invalid";
@@ -123,8 +115,8 @@ void havz_supervise_handover_why(enum havz_monitor last, const struct havz_polic
 	if (last == HAVZ_MON_NOT_INSTALLED)
 		snprintf(out, size, "cannot run on this node (agent: not installed)");
 	else
-		snprintf(out, size, "still failing after %u restarts within %llu s", p->max_restarts,
-			 (unsigned long long)(p->window_ms / 1000));
+		snprintf(out, size, "still failing after %u restarts within %llu s",
+			 p->max_restarts, (unsigned long long)(p->window_ms / 1000));
 }
 
 /* Undoes mountinfo's \ooo escapes of one field into out; false when it does not fit. */

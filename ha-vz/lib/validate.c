@@ -86,22 +86,25 @@ static void check_links(struct checker *c)
 			continue;
 		for (size_t k = 0; k < HAVZ_NODES; k++) {
 			const struct havz_node *n = &cfg->nodes[k];
-			const char *a = l->network == HAVZ_NET_MANAGEMENT ? n->management
-									 : n->replication;
+			const char *a =
+				l->network == HAVZ_NET_MANAGEMENT ? n->management : n->replication;
 
 			/* heartbeat's ucast plugin speaks IPv4 only. */
 			if (a[0] && strchr(a, ':'))
 				verr(c, line_or(l->network_at.line, l->line),
-				     "network: link %s would send heartbeat ucast to %s, an IPv6 address; ha-vz renders ucast links for IPv4 only",
+				     "network: link %s would send heartbeat ucast to %s, an IPv6 "
+				     "address; ha-vz renders ucast links for IPv4 only",
 				     l->name, a);
 		}
 	}
 	for (size_t i = 0; i < cfg->n_links; i++)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(cfg->links[i].interface, cfg->links[j].interface))
-				verr(c, line_or(cfg->links[i].interface_at.line, cfg->links[i].line),
+				verr(c,
+				     line_or(cfg->links[i].interface_at.line, cfg->links[i].line),
 				     "interface: link %s uses %s like link %s: not redundant",
-				     cfg->links[i].name, cfg->links[i].interface, cfg->links[j].name);
+				     cfg->links[i].name, cfg->links[i].interface,
+				     cfg->links[j].name);
 }
 
 static void check_timing(struct checker *c)
@@ -132,7 +135,8 @@ static void check_auth_key_text(struct checker *c, int line)
 
 	if (rc == -EINVAL)
 		verr(c, line,
-		     "auth_key_file: %s does not hold a key (16 to 256 printable characters on one line)",
+		     "auth_key_file: %s does not hold a key (16 to 256 printable characters on one "
+		     "line)",
 		     c->cfg->auth_key_file);
 	else if (rc)
 		verr(c, line, "auth_key_file: %s: %s", c->cfg->auth_key_file, strerror(-rc));
@@ -156,7 +160,8 @@ static void check_auth_key_file(struct checker *c)
 		verr(c, line, "auth_key_file: %s is not a regular file", cfg->auth_key_file);
 	else if (st.st_mode & 077)
 		verr(c, line,
-		     "auth_key_file: %s is accessible by group or others (mode %04o); run chmod 600",
+		     "auth_key_file: %s is accessible by group or others (mode %04o); run chmod "
+		     "600",
 		     cfg->auth_key_file, (unsigned)(st.st_mode & 07777));
 	else if (st.st_uid != geteuid() && st.st_uid != 0)
 		verr(c, line, "auth_key_file: %s is owned by uid %u, not root", cfg->auth_key_file,
@@ -174,29 +179,34 @@ static void check_containers(struct checker *c)
 
 		if (ct->preferred_node[0] && !havz_config_node(cfg, ct->preferred_node))
 			verr(c, ct->preferred_node_at.line,
-			     "preferred_node: '%s' is not a [node] of this cluster", ct->preferred_node);
+			     "preferred_node: '%s' is not a [node] of this cluster",
+			     ct->preferred_node);
 		for (size_t j = 0; j < i; j++) {
 			const struct havz_container *o = &cfg->containers[j];
 
 			if (ct->minor_at.line && o->minor_at.line && ct->minor == o->minor)
-				verr(c, ct->minor_at.line, "minor: %u is also container %s's (line %d)",
-				     ct->minor, o->name, o->minor_at.line);
+				verr(c, ct->minor_at.line,
+				     "minor: %u is also container %s's (line %d)", ct->minor,
+				     o->name, o->minor_at.line);
 			if (ct->port_at.line && o->port_at.line && ct->port == o->port)
-				verr(c, ct->port_at.line, "port: %u is also container %s's (line %d)",
-				     ct->port, o->name, o->port_at.line);
+				verr(c, ct->port_at.line,
+				     "port: %u is also container %s's (line %d)", ct->port, o->name,
+				     o->port_at.line);
 			if (ct->disk[0] && !strcmp(ct->disk, o->disk))
-				verr(c, ct->disk_at.line, "disk: %s is also container %s's (line %d)",
-				     ct->disk, o->name, o->disk_at.line);
+				verr(c, ct->disk_at.line,
+				     "disk: %s is also container %s's (line %d)", ct->disk, o->name,
+				     o->disk_at.line);
 			if (!strcmp(ct->mount, o->mount))
 				verr(c, line_or(ct->mount_at.line, ct->line),
 				     "mount: %s is also container %s's", ct->mount, o->name);
 			if (ct->service_ip[0] && !strcmp(ct->service_ip, o->service_ip))
 				verr(c, ct->service_ip_at.line,
-				     "service_ip: %s is also container %s's (line %d)", ct->service_ip,
-				     o->name, o->service_ip_at.line);
+				     "service_ip: %s is also container %s's (line %d)",
+				     ct->service_ip, o->name, o->service_ip_at.line);
 		}
 		if (ct->port_at.line && ct->port == cfg->control_port)
-			verr(c, ct->port_at.line, "port: %u is the cluster's control_port", ct->port);
+			verr(c, ct->port_at.line, "port: %u is the cluster's control_port",
+			     ct->port);
 		if (ct->service_ip[0]) {
 			size_t n = strcspn(ct->service_ip, "/");
 

@@ -144,8 +144,10 @@ restore() {
 	[ -s "$IMG/lxc-checkpoint-restore.log" ]
 	grep -qx "mntns-compat-mode" "$IMG/criu-restore.conf"
 	grep -qx "network-lock iptables" "$IMG/criu-dump.conf" || [ ! -e "$IMG/criu-dump.conf" ]
-	! grep -q "network-lock" "$IMG/criu-restore.conf"
-	! ls -d /sys/fs/cgroup/lxc.payload."$CT"* 2>/dev/null
+	run grep -q "network-lock" "$IMG/criu-restore.conf"
+	[ "$status" -ne 0 ]
+	run compgen -G "/sys/fs/cgroup/lxc.payload.$CT*"
+	[ "$status" -ne 0 ]
 }
 
 @test "an image is used at most once" {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # status, output and stderr are set by bats' run
 # resource-agents/ha-vz-container: heartbeat's view (NAME start|stop|status).
 
 load helpers

@@ -83,6 +83,7 @@ LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
 }
 
+# shellcheck disable=SC2016 # the hook bodies expand in the hook, not here
 @test "pre-* phases have an empty HAVZ_RESULT; the image dir defaults to MOUNT/.ha-vz/checkpoint" {
 	hook pre-restore 10-env 'echo "[$HAVZ_ACTION][$HAVZ_RESULT][$HAVZ_IMAGE_DIR]" >"'"$LOG.out"'"'
 	hooks_run pre-restore
@@ -90,6 +91,7 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
 	[ "$(cat "$LOG.out")" = "[pre-restore][][$TESTDIR/mnt/.ha-vz/checkpoint]" ]
 }
 
+# shellcheck disable=SC2016 # the hook body expands in the hook, not here
 @test "post-* phases get HAVZ_RESULT=failed after a failure" {
 	hook post-dump 10-env 'echo "result=$HAVZ_RESULT"'
 	run "$HAVZ" -v hooks-run post-dump "$CT" -c "$CONF" --hooks-dir "$HOOKS" --result failed
@@ -141,7 +143,8 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
 	[ "$(cat "$LOG")" = "10-slow" ]
 	# The whole process group went, the background child too.
 	sleep 0.3
-	! pgrep -f "sleep 30.25" >/dev/null
+	run pgrep -f "sleep 30.25"
+	[ "$status" -ne 0 ]
 }
 
 @test "a hook that times out in a post-* phase does not stop the others" {

@@ -35,8 +35,8 @@ static void test_role_parse(void **state)
 
 static void test_disk_parse(void **state)
 {
-	static const char *const bad[] = { "Inconsistent", "Diskless", "Failed", "Attaching",
-					   "Detaching", "Negotiating", "DUnknown" };
+	static const char *const bad[] = { "Inconsistent", "Diskless",	  "Failed",  "Attaching",
+					   "Detaching",	   "Negotiating", "DUnknown" };
 	char line[64];
 
 	(void)state;
@@ -210,12 +210,9 @@ static void test_container(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_role_parse),
-		cmocka_unit_test(test_disk_parse),
-		cmocka_unit_test(test_answer),
-		cmocka_unit_test(test_after_outdate),
-		cmocka_unit_test(test_sequence),
-		cmocka_unit_test(test_container),
+		cmocka_unit_test(test_role_parse), cmocka_unit_test(test_disk_parse),
+		cmocka_unit_test(test_answer),	   cmocka_unit_test(test_after_outdate),
+		cmocka_unit_test(test_sequence),   cmocka_unit_test(test_container),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,11 +34,13 @@ static void test_running_does_nothing(void **state)
 static void test_restarts_then_handover(void **state)
 {
 	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
-	const enum havz_monitor fails[] = { HAVZ_MON_NOT_RUNNING, HAVZ_MON_FAILED, HAVZ_MON_TIMEOUT };
+	const enum havz_monitor fails[] = { HAVZ_MON_NOT_RUNNING, HAVZ_MON_FAILED,
+					    HAVZ_MON_TIMEOUT };
 
 	(void)state;
 	for (unsigned i = 0; i < 3; i++) {
-		assert_int_equal(havz_supervise_step(&s, &policy, fails[i], 1000 + i), HAVZ_ACT_RESTART);
+		assert_int_equal(havz_supervise_step(&s, &policy, fails[i], 1000 + i),
+				 HAVZ_ACT_RESTART);
 		assert_int_equal(s.state, HAVZ_SUP_RESTARTING);
 		havz_supervise_restarted(&s, true);
 		assert_int_equal(s.state, HAVZ_SUP_RUNNING);
@@ -48,9 +50,11 @@ static void test_restarts_then_handover(void **state)
 			 HAVZ_ACT_HANDOVER);
 	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
 	/* Only once: later failures wait for heartbeat to move the container. */
-	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_RUNNING, 3000), HAVZ_ACT_NONE);
+	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_RUNNING, 3000),
+			 HAVZ_ACT_NONE);
 	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
-	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_INSTALLED, 3000), HAVZ_ACT_NONE);
+	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_INSTALLED, 3000),
+			 HAVZ_ACT_NONE);
 	/* Gone from this node, then back: supervised again; the window still counts. */
 	havz_supervise_absent(&s);
 	assert_int_equal(s.state, HAVZ_SUP_ABSENT);
@@ -64,14 +68,17 @@ static void test_window_slides(void **state)
 
 	(void)state;
 	for (uint64_t t = 0; t < 3; t++)
-		assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 10000 + t * 20000),
-				 HAVZ_ACT_RESTART);
+		assert_int_equal(
+			havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 10000 + t * 20000),
+			HAVZ_ACT_RESTART);
 	/* Restarts at 10 s, 30 s, 50 s; at 70 s the first has left the 60 s window. */
 	assert_int_equal(havz_supervise_restarts(&s, &policy, 69999), 3);
 	assert_int_equal(havz_supervise_restarts(&s, &policy, 70000), 2);
-	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 70000), HAVZ_ACT_RESTART);
+	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 70000),
+			 HAVZ_ACT_RESTART);
 	assert_int_equal(havz_supervise_restarts(&s, &policy, 70000), 3);
-	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 70001), HAVZ_ACT_HANDOVER);
+	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 70001),
+			 HAVZ_ACT_HANDOVER);
 }
 
 static void test_clock_going_back_forgets(void **state)
@@ -79,7 +86,8 @@ static void test_clock_going_back_forgets(void **state)
 	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
-	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 50000), HAVZ_ACT_RESTART);
+	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_FAILED, 50000),
+			 HAVZ_ACT_RESTART);
 	assert_int_equal(havz_supervise_restarts(&s, &policy, 40000), 0);
 }
 
@@ -89,7 +97,8 @@ static void test_zero_max_restarts_hands_over_at_once(void **state)
 	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
-	assert_int_equal(havz_supervise_step(&s, &none, HAVZ_MON_NOT_RUNNING, 1), HAVZ_ACT_HANDOVER);
+	assert_int_equal(havz_supervise_step(&s, &none, HAVZ_MON_NOT_RUNNING, 1),
+			 HAVZ_ACT_HANDOVER);
 }
 
 static void test_hard_errors(void **state)
@@ -97,9 +106,11 @@ static void test_hard_errors(void **state)
 	struct havz_supervise s = { .state = HAVZ_SUP_RUNNING };
 
 	(void)state;
-	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_CONFIGURED, 1), HAVZ_ACT_NONE);
+	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_CONFIGURED, 1),
+			 HAVZ_ACT_NONE);
 	assert_int_equal(s.state, HAVZ_SUP_BROKEN);
-	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_INSTALLED, 2), HAVZ_ACT_HANDOVER);
+	assert_int_equal(havz_supervise_step(&s, &policy, HAVZ_MON_NOT_INSTALLED, 2),
+			 HAVZ_ACT_HANDOVER);
 	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
 }
 
@@ -122,7 +133,8 @@ static void test_history_is_bounded(void **state)
 
 	(void)state;
 	for (uint64_t t = 0; t < 100; t++)
-		assert_int_equal(havz_supervise_step(&s, &big, HAVZ_MON_FAILED, t), HAVZ_ACT_RESTART);
+		assert_int_equal(havz_supervise_step(&s, &big, HAVZ_MON_FAILED, t),
+				 HAVZ_ACT_RESTART);
 	assert_int_equal(havz_supervise_step(&s, &big, HAVZ_MON_FAILED, 100), HAVZ_ACT_HANDOVER);
 	assert_true(s.n_restarts <= HAVZ_RESTARTS_MAX);
 }
@@ -165,9 +177,9 @@ static void test_crash_restart_then_handover(void **state)
 	havz_supervise_handover_why(HAVZ_MON_NOT_RUNNING, &two, why, sizeof(why));
 	assert_string_equal(why, "still failing after 2 restarts within 300 s");
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(havz_supervise_step(&s, &two, havz_monitor_classify(7, false),
-						     t += 1000),
-				 HAVZ_ACT_NONE);
+		assert_int_equal(
+			havz_supervise_step(&s, &two, havz_monitor_classify(7, false), t += 1000),
+			HAVZ_ACT_NONE);
 	assert_int_equal(s.state, HAVZ_SUP_HANDOVER);
 	/* heartbeat moved it away (unmounted here): the next time it is held, supervised again. */
 	havz_supervise_absent(&s);
@@ -204,7 +216,7 @@ static void test_state_names(void **state)
 }
 
 #define MOUNTINFO                                                                                  \
-	"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"                                 \
+	"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"                                  \
 	"40 22 0:35 / /srv/ha-vz/web rw - ext4 /dev/drbd0 rw\n"                                    \
 	"41 22 0:36 / /srv/with\\040space rw - tmpfs tmpfs rw\n"                                   \
 	"42 22 0:37 /sub /mnt/bind\\134x rw - ext4 /dev/sda1 rw"

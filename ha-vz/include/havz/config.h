@@ -49,7 +49,7 @@ struct havz_link {
 };
 
 struct havz_drbd {
-	char protocol; /* 'A', 'B' or 'C' */
+	char protocol;	      /* 'A', 'B' or 'C' */
 	uint64_t resync_rate; /* bytes per second */
 	char after_sb_0pri[32];
 	char after_sb_1pri[32];
@@ -68,13 +68,13 @@ struct havz_container {
 	char mount[HAVZ_PATH_MAX];
 	char bridge[HAVZ_IFNAME_MAX];
 	char service_ip[HAVZ_ADDR_MAX]; /* address/prefix, may be empty */
-	uint64_t memory; /* bytes */
-	unsigned cpu_millis; /* 1000 = one CPU */
+	uint64_t memory;		/* bytes */
+	unsigned cpu_millis;		/* 1000 = one CPU */
 	char preferred_node[HAVZ_NAME_MAX + 1];
 	enum havz_checkpoint checkpoint;
 	unsigned precopy_rounds; /* pre-dump iterations at most */
-	struct havz_origin minor_at, port_at, disk_at, size_at, mount_at, service_ip_at,
-		memory_at, preferred_node_at;
+	struct havz_origin minor_at, port_at, disk_at, size_at, mount_at, service_ip_at, memory_at,
+		preferred_node_at;
 };
 
 struct havz_config {
@@ -122,8 +122,7 @@ int havz_config_validate(const struct havz_config *cfg, havz_diag_fn diag, void 
 
 void havz_config_free(struct havz_config *cfg);
 
-const struct havz_container *havz_config_container(const struct havz_config *cfg,
-						   const char *name);
+const struct havz_container *havz_config_container(const struct havz_config *cfg, const char *name);
 const struct havz_node *havz_config_node(const struct havz_config *cfg, const char *name);
 /* The other node of the two. */
 const struct havz_node *havz_config_peer(const struct havz_config *cfg, const struct havz_node *n);

@@ -25,7 +25,8 @@ int havz_render_authkeys(const struct havz_config *cfg, const char *key, struct 
 /* A key is 16 to 256 printable characters without white space. Returns 0 or -EINVAL. */
 int havz_auth_key_check(const char *key);
 
-/* Reads a key file into key (wipe it with havz_buf_wipe_free). 0, -EINVAL for a bad key, or -errno. */
+/* Reads a key file into key (wipe it with havz_buf_wipe_free). 0, -EINVAL for a bad key, or -errno.
+ */
 int havz_auth_key_read(const char *path, struct havz_buf *key);
 
 /* Formats a heartbeat time value: "500ms", or whole seconds as "3". */

@@ -16,13 +16,13 @@
 #define HAVZ_RESTARTS_MAX 101 /* config allows max_restarts up to 100 */
 
 enum havz_sup_state {
-	HAVZ_SUP_ABSENT,	    /* not held by this node (its mount point is not mounted) */
-	HAVZ_SUP_UNKNOWN,    /* held, not monitored yet */
+	HAVZ_SUP_ABSENT,  /* not held by this node (its mount point is not mounted) */
+	HAVZ_SUP_UNKNOWN, /* held, not monitored yet */
 	HAVZ_SUP_RUNNING,
 	HAVZ_SUP_RESTARTING, /* a restart was decided and runs */
-	HAVZ_SUP_FAILED,	    /* the last monitor or restart failed */
+	HAVZ_SUP_FAILED,     /* the last monitor or restart failed */
 	HAVZ_SUP_HANDOVER,   /* resources handed to the peer; no more restarts here */
-	HAVZ_SUP_BROKEN,	    /* the agent says its configuration is invalid: left alone */
+	HAVZ_SUP_BROKEN,     /* the agent says its configuration is invalid: left alone */
 	HAVZ_SUP_UNMANAGED,  /* maintenance marker present: not monitored */
 	HAVZ_SUP_STATES
 };
@@ -50,7 +50,8 @@ struct havz_policy {
 
 struct havz_supervise {
 	enum havz_sup_state state;
-	uint64_t restarts[HAVZ_RESTARTS_MAX]; /* times of the restarts in the window, oldest first */
+	uint64_t
+		restarts[HAVZ_RESTARTS_MAX]; /* times of the restarts in the window, oldest first */
 	size_t n_restarts;
 	bool handed_over;
 };

@@ -108,7 +108,8 @@ static int render_all(const struct havz_config *cfg, struct render_set *set)
 	char rel[HAVZ_PATH_MAX + 32];
 	int rc;
 
-	rc = havz_render_drbd_global(cfg, &add_file(set, "etc/drbd.d/global_common.conf", 0644, false)->text);
+	rc = havz_render_drbd_global(
+		cfg, &add_file(set, "etc/drbd.d/global_common.conf", 0644, false)->text);
 	for (size_t i = 0; !rc && i < cfg->n_containers; i++) {
 		snprintf(rel, sizeof(rel), "etc/drbd.d/ct-%s.res", cfg->containers[i].name);
 		rc = havz_render_drbd_resource(cfg, &cfg->containers[i],
@@ -117,15 +118,17 @@ static int render_all(const struct havz_config *cfg, struct render_set *set)
 	if (!rc)
 		rc = havz_render_ha_cf(cfg, &add_file(set, "etc/ha.d/ha.cf", 0644, false)->text);
 	if (!rc)
-		rc = havz_render_haresources(cfg, &add_file(set, "etc/ha.d/haresources", 0644, false)->text);
+		rc = havz_render_haresources(
+			cfg, &add_file(set, "etc/ha.d/haresources", 0644, false)->text);
 	if (!rc) {
 		rc = havz_auth_key_read(cfg->auth_key_file, &key);
 		if (rc)
-			qb_log(LOG_ERR, "render: %s: cannot use the auth key: %s", cfg->auth_key_file,
-			       strerror(-rc));
+			qb_log(LOG_ERR, "render: %s: cannot use the auth key: %s",
+			       cfg->auth_key_file, strerror(-rc));
 		else
-			rc = havz_render_authkeys(cfg, key.data,
-						  &add_file(set, "etc/ha.d/authkeys", 0600, true)->text);
+			rc = havz_render_authkeys(
+				cfg, key.data,
+				&add_file(set, "etc/ha.d/authkeys", 0600, true)->text);
 	}
 	havz_buf_wipe_free(&key);
 	return rc;
@@ -225,19 +228,22 @@ static int remove_stale(const struct render_set *set, const char *root, bool dry
 		if (known)
 			continue;
 		join(path, sizeof(path), root, rel);
-		if (havz_file_read(path, HAVZ_BUF_LIMIT - 1, &text) || !strstr(text.data, HAVZ_RENDER_MARK)) {
+		if (havz_file_read(path, HAVZ_BUF_LIMIT - 1, &text) ||
+		    !strstr(text.data, HAVZ_RENDER_MARK)) {
 			havz_buf_free(&text);
 			continue; /* not ours: an admin's own resource file stays */
 		}
 		havz_buf_free(&text);
 		if (dry_run) {
-			printf("%s: would be removed (its container is no longer configured)\n", path);
+			printf("%s: would be removed (its container is no longer configured)\n",
+			       path);
 		} else if (unlink(path)) {
 			rc = -errno;
 			qb_log(LOG_ERR, "render: cannot remove %s: %s", path, strerror(errno));
 			continue;
 		} else {
-			qb_log(LOG_NOTICE, "render: removed %s (container no longer configured)", path);
+			qb_log(LOG_NOTICE, "render: removed %s (container no longer configured)",
+			       path);
 		}
 		counts->removed++;
 	}

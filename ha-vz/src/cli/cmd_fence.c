@@ -20,12 +20,18 @@
 #include "havz/wire.h"
 
 /* drbd.conf(5), 8.4, handler fence-peer. */
-enum { FENCE_OTHER = 1, FENCE_INCONSISTENT = 3, FENCE_OUTDATED = 4, FENCE_UNREACHABLE = 5,
-       FENCE_PRIMARY = 6 };
+enum {
+	FENCE_OTHER = 1,
+	FENCE_INCONSISTENT = 3,
+	FENCE_OUTDATED = 4,
+	FENCE_UNREACHABLE = 5,
+	FENCE_PRIMARY = 6
+};
 
 void usage_fence_peer(void)
 {
-	printf("Usage: ha-vz fence-peer [--resource RES] [-c FILE] [-n NODE] [--timeout SECONDS]\n\n"
+	printf("Usage: ha-vz fence-peer [--resource RES] [-c FILE] [-n NODE] [--timeout "
+	       "SECONDS]\n\n"
 	       "DRBD's fence-peer handler: asks the peer node's ha-vzd to outdate its disk\n"
 	       "of RES (default: $DRBD_RESOURCE, as DRBD sets it), over the control port\n"
 	       "on the management network, authenticated with the cluster key.\n\n"
@@ -109,23 +115,29 @@ int cmd_fence_peer(int argc, char **argv)
 	}
 	req = malloc(sizeof(*req));
 	reply = malloc(sizeof(*reply));
-	if (!req || !reply || havz_wire_request(req, HAVZ_OP_OUTDATE, self->name, res,
-						(int64_t)time(NULL)))
+	if (!req || !reply ||
+	    havz_wire_request(req, HAVZ_OP_OUTDATE, self->name, res, (int64_t)time(NULL)))
 		goto out;
 	struct havz_peer_target t = {
-		.addr = peer->management, .port = cfg.control_port, .name = peer->name,
-		.key = key.data, .keylen = key.len, .connect_ms = 3000, .reply_ms = timeout_s * 1000,
+		.addr = peer->management,
+		.port = cfg.control_port,
+		.name = peer->name,
+		.key = key.data,
+		.keylen = key.len,
+		.connect_ms = 3000,
+		.reply_ms = timeout_s * 1000,
 	};
 	rc = havz_peer_call(&t, req, reply, &reached);
 	if (rc) {
 		if (!reached) {
-			qb_log(LOG_WARNING, "fence-peer: %s: peer %s (%s port %u) unreachable: %s", res,
-			       peer->name, peer->management, cfg.control_port, strerror(-rc));
+			qb_log(LOG_WARNING, "fence-peer: %s: peer %s (%s port %u) unreachable: %s",
+			       res, peer->name, peer->management, cfg.control_port, strerror(-rc));
 			status = FENCE_UNREACHABLE;
 		} else {
-			qb_log(LOG_ERR, "fence-peer: %s: no valid answer from %s: %s%s", res, peer->name,
-			       strerror(-rc),
-			       rc == -ECONNRESET ? " (does the peer have the same cluster key?)" : "");
+			qb_log(LOG_ERR, "fence-peer: %s: no valid answer from %s: %s%s", res,
+			       peer->name, strerror(-rc),
+			       rc == -ECONNRESET ? " (does the peer have the same cluster key?)"
+						 : "");
 		}
 		goto out;
 	}

@@ -144,7 +144,9 @@ int havz_peer_call(const struct havz_peer_target *t, const struct havz_wire_msg 
 		rc = read_exact(fd, msg, HAVZ_WIRE_HEADER, deadline);
 	if (!rc) {
 		n = havz_wire_frame_len(msg, HAVZ_WIRE_HEADER);
-		rc = n < 0 ? n : read_exact(fd, msg + HAVZ_WIRE_HEADER, (size_t)n - HAVZ_WIRE_HEADER, deadline);
+		rc = n < 0 ? n
+			   : read_exact(fd, msg + HAVZ_WIRE_HEADER, (size_t)n - HAVZ_WIRE_HEADER,
+					deadline);
 	}
 	close(fd);
 	if (!rc)

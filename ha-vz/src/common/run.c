@@ -28,7 +28,9 @@ void havz_run_format_argv(const char *const argv[], char *out, size_t size)
 		bool plain = *a != '\0';
 
 		for (const char *p = a; *p; p++)
-			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@%+", *p))
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				    "-_./=:,@%+",
+				    *p))
 				plain = false;
 		len += (size_t)snprintf(out + len, size - len, "%s", i ? " " : "");
 		if (len + 1 >= size)
@@ -38,7 +40,8 @@ void havz_run_format_argv(const char *const argv[], char *out, size_t size)
 		} else {
 			len += (size_t)snprintf(out + len, size - len, "'");
 			for (const char *p = a; *p && len + 5 < size; p++)
-				len += (size_t)snprintf(out + len, size - len, *p == '\'' ? "'\\''" : "%c", *p);
+				len += (size_t)snprintf(out + len, size - len,
+							*p == '\'' ? "'\\''" : "%c", *p);
 			if (len + 1 < size)
 				len += (size_t)snprintf(out + len, size - len, "'");
 		}
@@ -79,7 +82,8 @@ static void child_exec(const char *const argv[], const struct havz_run_opts *opt
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	execvpe(argv[0], (char *const *)argv, (char *const *)(opts->envp ? opts->envp : (const char *const *)environ));
+	execvpe(argv[0], (char *const *)argv,
+		(char *const *)(opts->envp ? opts->envp : (const char *const *)environ));
 	_exit(127);
 }
 

@@ -24,14 +24,17 @@ struct havz_run_opts {
 };
 
 struct havz_run_result {
-	int status;	 /* exit status, 128+signal when killed by a signal, -1 not run */
-	bool timed_out;	 /* killed after timeout_ms */
+	int status;	/* exit status, 128+signal when killed by a signal, -1 not run */
+	bool timed_out; /* killed after timeout_ms */
 	char output[HAVZ_RUN_CAPTURE_MAX]; /* NUL-terminated, cut at the limit */
 	size_t output_len;
 	bool truncated;
 };
 
-#define HAVZ_RUN_OPTS_DEFAULT { .timeout_ms = 0, .envp = NULL, .cwd = NULL, .stdin_fd = -1 }
+#define HAVZ_RUN_OPTS_DEFAULT                                                                      \
+	{                                                                                          \
+		.timeout_ms = 0, .envp = NULL, .cwd = NULL, .stdin_fd = -1                         \
+	}
 
 /*
  * Runs argv[0] (looked up in PATH when it has no '/') and waits for it.

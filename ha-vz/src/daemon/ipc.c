@@ -75,7 +75,9 @@ static void status_text(struct havzd *d, struct havz_buf *b)
 	havz_buf_printf(b, "version 1\ncluster %s\nnode %s\nconfig %s\n", d->cfg->cluster_name,
 			d->node, d->config_path);
 	havz_buf_printf(b, "peer %s %s %lld\n", peer->name,
-			!d->peer_known ? "unknown" : d->peer_reachable ? "reachable" : "unreachable",
+			!d->peer_known	    ? "unknown"
+			: d->peer_reachable ? "reachable"
+					    : "unreachable",
 			(long long)age);
 	for (size_t i = 0; i < d->n_cts; i++) {
 		const struct havzd_ct *ct = &d->cts[i];
@@ -88,8 +90,8 @@ static void status_text(struct havzd *d, struct havz_buf *b)
 			havz_buf_printf(b, "ct %s here %s %s %zu\n", ct->name, d->node,
 					havz_sup_state_name(ct->sup.state), ct->sup.n_restarts);
 		else if (remote)
-			havz_buf_printf(b, "ct %s peer %s %s %u\n", ct->name, peer->name, remote->state,
-					remote->restarts);
+			havz_buf_printf(b, "ct %s peer %s %s %u\n", ct->name, peer->name,
+					remote->state, remote->restarts);
 		else
 			havz_buf_printf(b, "ct %s %s - - 0\n", ct->name,
 					d->peer_known && d->peer_reachable ? "nowhere" : "unknown");

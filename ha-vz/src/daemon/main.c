@@ -70,8 +70,8 @@ static struct havz_config *config_for_node(const char *path, const char *node)
 		return NULL;
 	}
 	if (!havz_config_node(cfg, node)) {
-		qb_log(LOG_ERR, "%s: node '%s' is not one of the configured nodes (use -n NAME)", path,
-		       node);
+		qb_log(LOG_ERR, "%s: node '%s' is not one of the configured nodes (use -n NAME)",
+		       path, node);
 		havz_config_free(cfg);
 		free(cfg);
 		return NULL;
@@ -111,14 +111,17 @@ static int32_t on_reload(int32_t sig, void *data)
 	}
 	self = havz_config_node(cfg, d->node);
 	if (cfg->control_port != d->listen_port || strcmp(self->management, d->listen_addr))
-		qb_log(LOG_WARNING, "ha-vzd: the control address changed; it takes effect at restart "
-				    "(still listening on %s port %u)", d->listen_addr, d->listen_port);
+		qb_log(LOG_WARNING,
+		       "ha-vzd: the control address changed; it takes effect at restart "
+		       "(still listening on %s port %u)",
+		       d->listen_addr, d->listen_port);
 	if (strcmp(cfg->auth_key_file, d->cfg->auth_key_file))
 		qb_log(LOG_WARNING, "ha-vzd: auth_key_file changed; the key is read at start only");
 	pthread_mutex_lock(&d->lock);
 	if (supervisor_adopt(d, cfg)) {
 		pthread_mutex_unlock(&d->lock);
-		qb_log(LOG_ERR, "ha-vzd: reload failed (out of memory); keeping the running configuration");
+		qb_log(LOG_ERR,
+		       "ha-vzd: reload failed (out of memory); keeping the running configuration");
 		config_drop(cfg);
 		return 0;
 	}
@@ -175,9 +178,15 @@ int main(int argc, char **argv)
 			}
 			d.agent = optarg;
 			break;
-		case 'v': verbose = 1; to_stderr = true; break;
+		case 'v':
+			verbose = 1;
+			to_stderr = true;
+			break;
 		case 'E': to_stderr = true; break;
-		case 't': check = true; to_stderr = true; break;
+		case 't':
+			check = true;
+			to_stderr = true;
+			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("ha-vzd %s\n", HAVZ_VERSION); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
@@ -248,7 +257,8 @@ int main(int argc, char **argv)
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGHUP, &d, on_reload, &sh);
 	if (control_start(&d) || ipc_start(&d) || supervisor_start(&d))
 		goto out;
-	qb_log(LOG_NOTICE, "ha-vzd %s: node %s of cluster %s, control on %s port %u, %zu containers",
+	qb_log(LOG_NOTICE,
+	       "ha-vzd %s: node %s of cluster %s, control on %s port %u, %zu containers",
 	       HAVZ_VERSION, d.node, d.cfg->cluster_name, d.listen_addr, d.listen_port,
 	       d.cfg->n_containers);
 	qb_loop_run(d.loop);
