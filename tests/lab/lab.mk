@@ -14,7 +14,9 @@ $(LAB_CTL): $(LAB_DIR)/lab-ctl.c
 lab-image:
 	$(LAB_DIR)/build-image
 
-demo: all $(LAB_CTL)
+# Like check, demo installs what it needs first (README: one command on a fresh machine).
+demo: deps
+	$(MAKE) all $(LAB_CTL)
 	$(LAB_DIR)/demo
 
 lab-check: all $(LAB_CTL)
