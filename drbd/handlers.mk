@@ -1,7 +1,8 @@
 # DRBD handlers for outdate-based fencing through ha-vzd (no dopd on Debian 12):
 # included at the end of the top-level Makefile. Installed to $(LIBEXECDIR), the
 # paths ha-vz render writes into the DRBD configuration (HAVZ_FENCE_PEER and
-# HAVZ_UNFENCE_PEER in havz/render.h).
+# HAVZ_UNFENCE_PEER in havz/render.h). ha-vz-drbd, the heartbeat resource script that
+# haresources names for each container's DRBD resource, goes to $(HARESDIR) (agent.mk).
 .PHONY: install-drbd-handlers
 install: install-drbd-handlers
 
@@ -12,3 +13,5 @@ install-drbd-handlers:
 	chmod 755 $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp
 	mv $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer
 	install -m 755 drbd/handlers/drbd-unfence-peer $(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer
+	install -d $(DESTDIR)$(HARESDIR)
+	install -m 755 drbd/ha-vz-drbd $(DESTDIR)$(HARESDIR)/ha-vz-drbd

@@ -133,7 +133,7 @@ int havz_render_haresources(const struct havz_config *cfg, struct havz_buf *out)
 	for (size_t i = 0; i < cfg->n_containers; i++) {
 		const struct havz_container *ct = &cfg->containers[i];
 
-		havz_buf_printf(out, "%s drbddisk::ct-%s Filesystem::/dev/drbd%u::%s::%s ha-vz-container::%s\n",
+		havz_buf_printf(out, "%s ha-vz-drbd::ct-%s Filesystem::/dev/drbd%u::%s::%s ha-vz-container::%s\n",
 				ct->preferred_node, ct->name, ct->minor, ct->mount, ct->filesystem,
 				ct->name);
 	}

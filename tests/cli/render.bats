@@ -257,7 +257,7 @@ heartbeat_check_usable() {
 	[ ! -e "$d/ct-db.res" ]
 	cmp "$T/ct-foo.orig" "$d/ct-foo.res"
 	refute_grep 'ct-db' "$ROOT/etc/ha.d/haresources"
-	grep -q 'drbddisk::ct-web' "$ROOT/etc/ha.d/haresources"
+	grep -q 'ha-vz-drbd::ct-web' "$ROOT/etc/ha.d/haresources"
 	render_ok
 	assert_line_exact "render: 0 written, 5 unchanged, 0 removed"
 }

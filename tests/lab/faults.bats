@@ -1,0 +1,278 @@
+#!/usr/bin/env bats
+# Lab tier: faults with both nodes alive, on one two-VM cluster (tests/lab/lab) for the whole
+# file, configured only from `ha-vz render` of tests/lab/lab.conf. In order: cold start with
+# ha-vzd running under heartbeat; a container crash recovered by ha-vzd on the same node; a
+# replication-link cut fenced through the management link (never two primaries); a container
+# that keeps failing handed over to the peer by ha-vzd (hb_standby).
+# Timings are printed as TAP comments, never asserted.
+
+setup_file() {
+	export LAB="$BATS_TEST_DIRNAME/lab"
+	export HAVZ_LAB_RUN=${HAVZ_LAB_FAULTS_RUN:-/run/ha-vz-lab-faults}
+	export HAVZ_LAB_PORT=${HAVZ_LAB_FAULTS_PORT:-47400}
+	export LAB_SKIP=""
+	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		LAB_SKIP="qemu-system-x86_64 is not installed (tests/install-deps)"
+	elif [ "$(id -u)" -ne 0 ]; then
+		LAB_SKIP="the lab needs root (debootstrap, image build)"
+	fi
+	[ -n "$LAB_SKIP" ] || "$LAB" down >/dev/null 2>&1 || true
+}
+
+teardown_file() {
+	[ -n "$LAB_SKIP" ] || "$LAB" down >/dev/null 2>&1 || true
+}
+
+# Prints lines as TAP comments (to the TAP stream, fd 3).
+note() { printf '# %s\n' "$@" >&3; }
+log_to_tap() { sed 's/^/# /' >&3; }
+
+need_lab() {
+	[ -z "$LAB_SKIP" ] || skip "$LAB_SKIP"
+}
+
+need_cluster() {
+	need_lab
+	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
+}
+
+# Runs a shell command line in a node; fails the test with its output if it fails.
+on() {
+	local node=$1
+	shift
+	run "$LAB" exec "$node" "$*"
+	if [ "$status" -ne 0 ]; then
+		echo "on $node: '$*' exited $status: $output" >&2
+		return 1
+	fi
+}
+
+# Waits in NODE up to SECS seconds for the shell condition COND; prints the seconds waited
+# (in NODE's clock) on success, else COND's last state via DEBUG (a shell command line).
+wait_on() {
+	local node=$1 secs=$2 cond=$3 debug=${4:-true}
+	run "$LAB" exec -t "$((secs + 30))" "$node" "t0=\$(cut -d' ' -f1 /proc/uptime)
+		end=\$(awk '{ printf \"%d\", \$1 + $secs }' /proc/uptime)
+		while [ \$(cut -d. -f1 /proc/uptime) -lt \$end ]; do
+			if $cond; then awk -v a=\$t0 '{ printf \"%.1f\n\", \$1 - a }' /proc/uptime; exit 0; fi
+			sleep 0.2
+		done
+		echo 'timed out after ${secs}s: $node: $cond'; $debug; exit 1"
+	if [ "$status" -ne 0 ]; then
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+# NODE's CLOCK_MONOTONIC seconds (the probe's clock there).
+uptime_of() {
+	"$LAB" exec "$1" "cut -d' ' -f1 /proc/uptime"
+}
+
+# The PID of ct1's init on NODE (empty when it does not run).
+ct_init_pid() {
+	"$LAB" exec "$1" "lxc-info -P /srv/ha-vz/ct1 -n ct1 -pH 2>/dev/null || true"
+}
+
+# The lines ha-vzd logged on NODE since line FROM of the guest's syslog (busybox syslogd).
+havzd_log() {
+	"$LAB" exec "$1" "tail -n +$(($2 + 1)) /var/log/messages | grep 'ha-vzd' || true"
+}
+
+# Stops probe clients that a failed test left running on either node (the probe service in
+# the container serves one client at a time).
+probe_reset() {
+	local n
+	for n in alpha beta; do
+		"$LAB" exec "$n" "kill \$(cat /root/probe.pid 2>/dev/null) 2>/dev/null; rm -f /root/probe.pid; true" ||
+			true
+	done
+}
+
+log_lines() {
+	"$LAB" exec "$1" "wc -l </var/log/messages"
+}
+
+@test "faults: cluster cold start; ha-vzd runs on both nodes and heartbeat respawns it" {
+	need_lab
+	local t0=$SECONDS rc=0 n pid
+	"$LAB" up >"$BATS_FILE_TMPDIR/up.log" 2>&1 || rc=$?
+	log_to_tap <"$BATS_FILE_TMPDIR/up.log"
+	[ "$rc" -eq 0 ]
+	"$LAB" cluster-init >"$BATS_FILE_TMPDIR/init.log" 2>&1 || rc=$?
+	grep -v '^render: wrote' "$BATS_FILE_TMPDIR/init.log" | log_to_tap
+	[ "$rc" -eq 0 ]
+	note "lab up and cluster init: $((SECONDS - t0)) s"
+	on alpha "drbdadm role ct-ct1"
+	[ "$output" = Primary/Secondary ]
+	on alpha "/etc/ha.d/resource.d/ha-vz-container ct1 status"
+	[ "$output" = running ]
+	for n in alpha beta; do
+		on "$n" "grep -x 'respawn root /usr/sbin/ha-vzd' /etc/ha.d/ha.cf"
+		wait_on "$n" 60 "pidof ha-vzd >/dev/null"
+		on "$n" "pidof ha-vzd"
+		pid=$output
+		# A crashed ha-vzd comes back: heartbeat respawns it.
+		on "$n" "kill -9 $pid"
+		wait_on "$n" 90 "p=\$(pidof ha-vzd) && [ \"\$p\" != $pid ]" "ps -ef | grep -e heartbeat -e ha-vzd"
+		note "$n: ha-vzd (pid $pid) killed, respawned by heartbeat after $output s"
+	done
+	touch "$BATS_FILE_TMPDIR/cluster-up"
+}
+
+@test "faults: container crash on a live node: ha-vzd restarts ct1 there, no acknowledged write lost" {
+	need_cluster
+	local old new fault from
+	probe_reset
+	# Client and volume on the same node: probe-stop verifies the records on the client's node.
+	run "$LAB" probe-start alpha crash1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	old=$(ct_init_pid alpha)
+	[ -n "$old" ]
+	from=$(log_lines alpha)
+	# The fault in alpha's clock (the probe client's), taken at the kill itself.
+	on alpha "kill -9 $old && cut -d' ' -f1 /proc/uptime"
+	fault=$output
+	wait_on alpha 180 "p=\$(lxc-info -P /srv/ha-vz/ct1 -n ct1 -pH 2>/dev/null) && [ -n \"\$p\" ] &&
+		[ \"\$p\" != $old ] && [ \"\$(/etc/ha.d/resource.d/ha-vz-container ct1 status)\" = running ]" \
+		"tail -20 /var/log/messages"
+	note "ct1 init (pid $old) killed: running again on alpha after $output s"
+	new=$(ct_init_pid alpha)
+	[ -n "$new" ] && [ "$new" != "$old" ]
+	run havzd_log alpha "$from"
+	echo "$output"
+	[[ "$output" == *"container ct1: restarting"* ]]
+	[[ "$output" == *"restarted"* ]]
+	printf '%s\n' "$output" | grep 'container ct1' | log_to_tap
+	run "$LAB" probe-wait alpha "$fault"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$LAB" probe-stop alpha crash1 "$fault"
+	echo "$output"
+	note "probe: $output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" lost=0 "* ]]
+	# Still where it was: heartbeat did not move anything.
+	on alpha "drbdadm role ct-ct1"
+	[ "$output" = Primary/Secondary ]
+	run "$LAB" exec beta "mountpoint -q /srv/ha-vz/ct1"
+	[ "$status" -ne 0 ]
+	touch "$BATS_FILE_TMPDIR/crash-ok"
+}
+
+@test "faults: replication link cut with both nodes alive: peer Outdated via fencing, one Primary" {
+	need_cluster
+	local fault t_out from
+	probe_reset
+	run "$LAB" probe-start alpha cut1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	from=$(log_lines alpha)
+	fault=$(uptime_of alpha)
+	run "$LAB" cut-link beta replication
+	[ "$status" -eq 0 ]
+	# alpha's DRBD loses beta, its fence-peer handler asks beta's ha-vzd (management link) to
+	# outdate its disk; alpha resumes I/O.
+	wait_on beta 120 "drbdadm dstate ct-ct1 2>/dev/null | grep -q ^Outdated/" "drbdadm cstate ct-ct1; drbdadm dstate ct-ct1; cat /proc/drbd"
+	t_out=$output
+	note "replication link cut on beta: beta's disk Outdated after ${t_out} s"
+	# alpha takes beta's disk as Outdated when its fence-peer handler returns (exit 4).
+	wait_on alpha 60 "[ \"\$(drbdadm dstate ct-ct1 2>/dev/null)\" = UpToDate/Outdated ]" "drbdadm dstate ct-ct1"
+	on alpha "drbdadm role ct-ct1"
+	[ "$output" = Primary/Unknown ]
+	# The primary keeps writing: acknowledged records after beta was outdated.
+	run "$LAB" probe-wait alpha "$(uptime_of alpha)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# An Outdated disk cannot be promoted.
+	run "$LAB" exec beta "drbdadm primary ct-ct1"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	on beta "drbdadm role ct-ct1"
+	[[ "$output" == Secondary/* ]]
+	# The management link is up: heartbeat sees alpha and moves nothing.
+	sleep 10
+	on beta "cl_status nodestatus alpha"
+	[ "$output" = active ]
+	run "$LAB" exec beta "mountpoint -q /srv/ha-vz/ct1"
+	[ "$status" -ne 0 ]
+	on beta "drbdadm role ct-ct1"
+	[[ "$output" == Secondary/* ]]
+	on alpha "mountpoint -q /srv/ha-vz/ct1 && /etc/ha.d/resource.d/ha-vz-container ct1 status"
+	[ "$output" = running ]
+	run "$LAB" exec alpha "tail -n +$((from + 1)) /var/log/messages | grep -i -e fence -e 'helper' || true"
+	printf '%s\n' "$output" | log_to_tap
+	# Heal: beta resyncs from alpha; still one Primary.
+	run "$LAB" heal-link beta replication
+	[ "$status" -eq 0 ]
+	run "$LAB" wait-sync alpha 180
+	echo "$output"
+	[ "$status" -eq 0 ]
+	note "link healed: UpToDate/UpToDate again after $output s"
+	on alpha "drbdadm role ct-ct1"
+	[ "$output" = Primary/Secondary ]
+	on beta "drbdadm role ct-ct1"
+	[ "$output" = Secondary/Primary ]
+	on beta "drbdadm dstate ct-ct1"
+	[ "$output" = UpToDate/UpToDate ]
+	run "$LAB" probe-stop alpha cut1 "$fault"
+	echo "$output"
+	note "probe: $output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" lost=0 "* ]]
+}
+
+@test "faults: ct1 keeps failing on alpha: ha-vzd runs hb_standby, heartbeat moves ct1 to beta" {
+	need_cluster
+	local from fault i old t0=$SECONDS handed=0
+	probe_reset
+	# A link an earlier failed test left cut.
+	"$LAB" heal-link beta replication || true
+	# A small restart budget on alpha (ha-vzd reloads on SIGHUP).
+	on alpha "sed -i '/^\[cluster\]/a max_restarts = 1' /etc/ha-vz/ha-vz.conf &&
+		ha-vz check-config -c /etc/ha-vz/ha-vz.conf >/dev/null && kill -HUP \$(pidof ha-vzd)"
+	wait_on alpha 30 "grep -q 'ha-vzd.*configuration reloaded' /var/log/messages"
+	run "$LAB" probe-start beta hand1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	from=$(log_lines alpha)
+	fault=$(uptime_of beta)
+	# Kill ct1's init each time ha-vzd has restarted it, until ha-vzd hands over.
+	for i in 1 2 3 4 5; do
+		old=$(ct_init_pid alpha)
+		if [ -n "$old" ]; then
+			on alpha "kill -9 $old"
+			note "kill $i: ct1 init pid $old on alpha"
+		fi
+		if wait_on alpha 150 "grep -q 'handing this node' /var/log/messages ||
+			{ p=\$(lxc-info -P /srv/ha-vz/ct1 -n ct1 -pH 2>/dev/null) && [ -n \"\$p\" ] && [ \"\$p\" != '$old' ]; }"; then
+			if "$LAB" exec alpha "tail -n +$((from + 1)) /var/log/messages | grep -q 'handing this node'"; then
+				handed=1
+				break
+			fi
+		fi
+	done
+	run havzd_log alpha "$from"
+	echo "$output"
+	printf '%s\n' "$output" | grep -e 'container ct1' -e standby | log_to_tap
+	[ "$handed" -eq 1 ]
+	[[ "$output" == *"handing this node's resources to the peer"* ]]
+	[[ "$output" != *"all failed"* ]]
+	wait_on beta 240 "mountpoint -q /srv/ha-vz/ct1 && drbdadm role ct-ct1 | grep -q ^Primary &&
+		[ \"\$(/etc/ha.d/resource.d/ha-vz-container ct1 status 2>/dev/null)\" = running ]" \
+		"drbdadm role ct-ct1; tail -20 /var/log/messages"
+	note "ct1 runs on beta (${output} s after the handover was seen; $((SECONDS - t0)) s in all)"
+	on beta "drbdadm role ct-ct1"
+	[ "$output" = Primary/Secondary ]
+	run "$LAB" exec alpha "mountpoint -q /srv/ha-vz/ct1"
+	[ "$status" -ne 0 ]
+	run "$LAB" probe-wait beta "$fault"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$LAB" probe-stop beta hand1 "$fault"
+	echo "$output"
+	note "probe: $output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" lost=0 "* ]]
+}
