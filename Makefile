@@ -103,4 +103,4 @@ deps:
 	tests/install-deps
 
 # Fragments owned by other parts of the tree (agent, lab, iso) add their targets here.
--include $(wildcard resource-agents/*.mk drbd/*.mk checkpoint-hooks/*.mk tests/lab/*.mk tests/probe/*.mk iso/*.mk)
+-include $(wildcard resource-agents/*.mk drbd/*.mk checkpoint-hooks/*.mk tests/lab/*.mk tests/probe/*.mk tests/bench/*.mk iso/*.mk)

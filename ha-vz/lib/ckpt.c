@@ -243,6 +243,51 @@ void havz_argv_lxc_dump(struct havz_argv *a, const char *ct, const char *lxcpath
 	add(a, "-v");
 }
 
+void havz_argv_criu_dump(struct havz_argv *a, const struct havz_criu_dump_args *d)
+{
+	static const char *const fixed[] = {
+		"--tcp-established",
+		"--file-locks",
+		"--link-remap",
+		"--manage-cgroups=full",
+		"--ext-mount-map",
+		"auto",
+		"--enable-external-sharing",
+		"--enable-external-masters",
+		"--enable-fs",
+		"hugetlbfs",
+		"--enable-fs",
+		"tracefs",
+	};
+
+	a->n = 0;
+	add(a, "criu");
+	add(a, d->predump ? "pre-dump" : "dump");
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		add(a, fixed[i]);
+	add(a, "-D");
+	add(a, d->dir);
+	add(a, "-o");
+	add(a, d->log);
+	add(a, "--cgroup-root");
+	add(a, d->cgroup_root);
+	add(a, "-v4");
+	for (size_t i = 0; i < d->n_mounts; i++) {
+		add(a, "--ext-mount-map");
+		add(a, d->mounts[i]);
+	}
+	add(a, "-t");
+	add(a, d->pid);
+	add(a, "--skip-in-flight");
+	add(a, "--freeze-cgroup");
+	add(a, d->freezer);
+	if (d->prev) {
+		add(a, "--prev-images-dir");
+		add(a, d->prev);
+	}
+	add(a, "--force-irmap");
+}
+
 void havz_argv_lxc_restore(struct havz_argv *a, const char *ct, const char *lxcpath,
 			   const char *dir)
 {

@@ -46,7 +46,8 @@ int havz_render_drbd_global(const struct havz_config *cfg, struct havz_buf *out)
 	havz_buf_printf(out, "global {\n\tusage-count no;\n}\n\n");
 	havz_buf_printf(out, "common {\n");
 	havz_buf_printf(out, "\tnet {\n\t\tprotocol %c;\n", d->protocol);
-	havz_buf_printf(out, "\t\tafter-sb-0pri %s;\n\t\tafter-sb-1pri %s;\n\t\tafter-sb-2pri %s;\n",
+	havz_buf_printf(out,
+			"\t\tafter-sb-0pri %s;\n\t\tafter-sb-1pri %s;\n\t\tafter-sb-2pri %s;\n",
 			d->after_sb_0pri, d->after_sb_1pri, d->after_sb_2pri);
 	havz_buf_printf(out, "\t}\n");
 	/* c-plan-ahead 0 turns off the resync controller so that resync-rate is the rate. */
@@ -100,7 +101,8 @@ int havz_render_ha_cf(const struct havz_config *cfg, struct havz_buf *out)
 	havz_buf_printf(out, "deadtime %s\n", t);
 	havz_format_ha_time(cfg->initdead_ms, t, sizeof(t));
 	havz_buf_printf(out, "initdead %s\n", t);
-	/* heartbeat warns about udpport after media lines even when it comes first: omit the default. */
+	/* heartbeat warns about udpport after media lines even when it comes first: omit the
+	 * default. */
 	if (cfg->udpport != 694)
 		havz_buf_printf(out, "udpport %u\n", cfg->udpport);
 	for (size_t i = 0; i < cfg->n_links; i++) {
@@ -114,8 +116,9 @@ int havz_render_ha_cf(const struct havz_config *cfg, struct havz_buf *out)
 		/* One ha.cf serves both nodes: heartbeat skips ucast to its own address. */
 		for (size_t k = 0; k < cfg->n_nodes; k++)
 			havz_buf_printf(out, "ucast %s %s\n", l->interface,
-					l->network == HAVZ_NET_MANAGEMENT ? cfg->nodes[k].management
-									  : cfg->nodes[k].replication);
+					l->network == HAVZ_NET_MANAGEMENT
+						? cfg->nodes[k].management
+						: cfg->nodes[k].replication);
 	}
 	havz_buf_printf(out, "auto_failback %s\n", cfg->auto_failback ? "on" : "off");
 	for (size_t k = 0; k < cfg->n_nodes; k++)
@@ -129,11 +132,14 @@ int havz_render_ha_cf(const struct havz_config *cfg, struct havz_buf *out)
 int havz_render_haresources(const struct havz_config *cfg, struct havz_buf *out)
 {
 	header(cfg, out, "#");
-	havz_buf_printf(out, "# One resource group per container: DRBD, then its filesystem, then the container.\n");
+	havz_buf_printf(out, "# One resource group per container: DRBD, then its filesystem, then "
+			     "the container.\n");
 	for (size_t i = 0; i < cfg->n_containers; i++) {
 		const struct havz_container *ct = &cfg->containers[i];
 
-		havz_buf_printf(out, "%s ha-vz-drbd::ct-%s Filesystem::/dev/drbd%u::%s::%s ha-vz-container::%s\n",
+		havz_buf_printf(out,
+				"%s ha-vz-drbd::ct-%s Filesystem::/dev/drbd%u::%s::%s "
+				"ha-vz-container::%s\n",
 				ct->preferred_node, ct->name, ct->minor, ct->mount, ct->filesystem,
 				ct->name);
 	}

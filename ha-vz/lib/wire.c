@@ -54,14 +54,15 @@ static bool op_known(uint8_t op)
 {
 	uint8_t base = op & (uint8_t)~HAVZ_OP_REPLY;
 
-	return base == HAVZ_OP_OUTDATE || base == HAVZ_OP_STATUS;
+	return base == HAVZ_OP_OUTDATE || base == HAVZ_OP_STATUS || base == HAVZ_OP_SWITCHOVER;
 }
 
 int havz_wire_request(struct havz_wire_msg *m, enum havz_wire_op op, const char *sender,
 		      const char *resource, int64_t now)
 {
 	memset(m, 0, sizeof(*m));
-	if (!op_known((uint8_t)op) || (op & HAVZ_OP_REPLY) || !name_ok(sender, sizeof(m->sender), false) ||
+	if (!op_known((uint8_t)op) || (op & HAVZ_OP_REPLY) ||
+	    !name_ok(sender, sizeof(m->sender), false) ||
 	    !name_ok(resource, sizeof(m->resource), op != HAVZ_OP_OUTDATE))
 		return -EINVAL;
 	m->op = (uint8_t)op;
@@ -79,8 +80,8 @@ int havz_wire_reply(struct havz_wire_msg *reply, const struct havz_wire_msg *req
 	uint8_t op = req->op;
 
 	memset(reply, 0, sizeof(*reply));
-	if (!op_known(op) || (op & HAVZ_OP_REPLY) || !name_ok(sender, sizeof(reply->sender), false) ||
-	    (unsigned)result > HAVZ_RES_MAX)
+	if (!op_known(op) || (op & HAVZ_OP_REPLY) ||
+	    !name_ok(sender, sizeof(reply->sender), false) || (unsigned)result > HAVZ_RES_MAX)
 		return -EINVAL;
 	reply->op = op | HAVZ_OP_REPLY;
 	reply->result = (uint8_t)result;
@@ -129,7 +130,8 @@ int havz_wire_encode(const struct havz_wire_msg *m, const void *key, size_t keyl
 	size_t body = HAVZ_WIRE_HEADER + m->payload_len;
 	int rc;
 
-	if (!op_known(m->op) || m->result > HAVZ_RES_MAX || m->payload_len > HAVZ_WIRE_PAYLOAD_MAX ||
+	if (!op_known(m->op) || m->result > HAVZ_RES_MAX ||
+	    m->payload_len > HAVZ_WIRE_PAYLOAD_MAX ||
 	    !name_ok(m->sender, sizeof(m->sender), false) ||
 	    !name_ok(m->resource, sizeof(m->resource), true))
 		return -EINVAL;
@@ -251,7 +253,8 @@ static bool replay_remember(struct havz_wire_replay *c, const uint8_t *nonce, in
 			if (c->ts[i] < c->ts[oldest])
 				oldest = i;
 		c->next = oldest;
-		/* Pushed out while still acceptable: refuse this timestamp and older from now on. */
+		/* Pushed out while still acceptable: refuse this timestamp and older from now on.
+		 */
 		if (fresh(c->ts[oldest], now) && (!c->have_floor || c->ts[oldest] > c->floor)) {
 			c->floor = c->ts[oldest];
 			c->have_floor = true;
@@ -333,7 +336,8 @@ int havz_wire_status_set(struct havz_wire_msg *m, const struct havz_wire_ct *cts
 			return -EINVAL;
 		w = snprintf(m->payload + len, sizeof(m->payload) - len, "%s %s %u\n", cts[i].name,
 			     cts[i].state, cts[i].restarts);
-		if (w < 0 || (size_t)w >= sizeof(m->payload) - len || len + (size_t)w > HAVZ_WIRE_PAYLOAD_MAX)
+		if (w < 0 || (size_t)w >= sizeof(m->payload) - len ||
+		    len + (size_t)w > HAVZ_WIRE_PAYLOAD_MAX)
 			return -E2BIG;
 		len += (size_t)w;
 	}

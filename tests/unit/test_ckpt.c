@@ -193,6 +193,33 @@ static void test_argv(void **state)
 	assert_argv(&a, "lxc-checkpoint -n web -P /srv/ha-vz/web -D /c -s --predump-dir pre/2 -v");
 	havz_argv_lxc_restore(&a, "web", "/srv/ha-vz/web", "/c");
 	assert_argv(&a, "lxc-checkpoint -r -n web -P /srv/ha-vz/web -D /c -d -v");
+	const char *maps[] = { "/lib:lib", "/usr/lib:usr/lib" };
+	struct havz_criu_dump_args d = {
+		.dir = "/c",
+		.log = "dump.log",
+		.pid = "1064",
+		.cgroup_root = "cpu,memory:lxc.payload.web",
+		.freezer = "/sys/fs/cgroup/lxc.payload.web",
+		.mounts = maps,
+		.n_mounts = 2,
+	};
+	havz_argv_criu_dump(&a, &d);
+	assert_argv(&a, "criu dump --tcp-established --file-locks --link-remap "
+			"--manage-cgroups=full --ext-mount-map auto --enable-external-sharing "
+			"--enable-external-masters --enable-fs hugetlbfs --enable-fs tracefs -D /c "
+			"-o dump.log --cgroup-root cpu,memory:lxc.payload.web -v4 --ext-mount-map "
+			"/lib:lib --ext-mount-map /usr/lib:usr/lib -t 1064 --skip-in-flight "
+			"--freeze-cgroup /sys/fs/cgroup/lxc.payload.web --force-irmap");
+	d.predump = true;
+	d.prev = "../1";
+	d.n_mounts = 0;
+	havz_argv_criu_dump(&a, &d);
+	assert_argv(&a, "criu pre-dump --tcp-established --file-locks --link-remap "
+			"--manage-cgroups=full --ext-mount-map auto --enable-external-sharing "
+			"--enable-external-masters --enable-fs hugetlbfs --enable-fs tracefs -D /c "
+			"-o dump.log --cgroup-root cpu,memory:lxc.payload.web -v4 -t 1064 "
+			"--skip-in-flight --freeze-cgroup /sys/fs/cgroup/lxc.payload.web "
+			"--prev-images-dir ../1 --force-irmap");
 	havz_argv_lazy_pages(&a, "/c", "/c/lazy-pages.pid");
 	assert_argv(&a, "criu lazy-pages -D /c --daemon --pidfile /c/lazy-pages.pid -o "
 			"lazy-pages.log -v4");

@@ -62,7 +62,8 @@ static void test_request_rejects_bad_names(void **state)
 	assert_int_equal(havz_wire_request(&m, HAVZ_OP_OUTDATE, "alpha",
 					   "ct-0123456789012345678901234567890123456", NOW),
 			 -EINVAL);
-	assert_int_equal(havz_wire_request(&m, (enum havz_wire_op)3, "alpha", "x", NOW), -EINVAL);
+	assert_int_equal(havz_wire_request(&m, (enum havz_wire_op)4, "alpha", "x", NOW), -EINVAL);
+	assert_int_equal(havz_wire_request(&m, HAVZ_OP_SWITCHOVER, "alpha", "", NOW), 0);
 	assert_int_equal(havz_wire_request(&m, HAVZ_OP_STATUS | HAVZ_OP_REPLY, "alpha", "", NOW),
 			 -EINVAL);
 }
@@ -153,15 +154,19 @@ static void test_signed_but_malformed(void **state)
 	m.result = 0;
 	assert_int_equal(havz_wire_encode(&m, KEY, strlen(KEY), buf, HAVZ_WIRE_HEADER), -ENOBUFS);
 	/* Signed with the right key, but: bytes after the sender's NUL, a reserved byte, an op. */
-	static const struct { size_t off; uint8_t v; } pokes[] = {
-		{ 48 + 10, 'x' }, { 84 + 39, 'x' }, { 7, 1 }, { 126, 1 }, { 5, 7 }, { 6, 99 },
-		{ 48, '/' }, { 48, 0 },
+	static const struct {
+		size_t off;
+		uint8_t v;
+	} pokes[] = {
+		{ 48 + 10, 'x' }, { 84 + 39, 'x' }, { 7, 1 },	 { 126, 1 },
+		{ 5, 7 },	  { 6, 99 },	    { 48, '/' }, { 48, 0 },
 	};
 	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
 		n = encode(&m, buf);
 		buf[pokes[i].off] = pokes[i].v;
 		resign(buf, (size_t)n);
-		assert_int_equal(havz_wire_decode(buf, (size_t)n, KEY, strlen(KEY), &got), -EBADMSG);
+		assert_int_equal(havz_wire_decode(buf, (size_t)n, KEY, strlen(KEY), &got),
+				 -EBADMSG);
 	}
 	n = encode(&m, buf);
 	resign(buf, (size_t)n);
@@ -278,9 +283,11 @@ static void test_status_payload(void **state)
 	assert_int_equal(havz_wire_status_get(&rep, got, 4, &n), 0);
 	assert_int_equal(n, 0);
 	/* Bad lines. */
-	static const char *const bad[] = { "web running\n", "web running 1", "web  running 1\n",
-					   "web running x\n", "web running 01\n", "w/b running 1\n",
-					   "web running 1 2\n", "\n", "web running 123456789\n" };
+	static const char *const bad[] = { "web running\n",	     "web running 1",
+					   "web  running 1\n",	     "web running x\n",
+					   "web running 01\n",	     "w/b running 1\n",
+					   "web running 1 2\n",	     "\n",
+					   "web running 123456789\n" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		strcpy(rep.payload, bad[i]);
 		rep.payload_len = (uint16_t)strlen(bad[i]);

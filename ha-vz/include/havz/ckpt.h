@@ -73,7 +73,7 @@ int havz_criu_config(bool restore, bool lazy, struct havz_buf *out);
 void havz_log_reason(const char *text, char *out, size_t size);
 
 /* A NULL-terminated argv whose strings the caller owns. */
-#define HAVZ_ARGV_MAX 24
+#define HAVZ_ARGV_MAX 64
 struct havz_argv {
 	const char *v[HAVZ_ARGV_MAX];
 	size_t n;
@@ -85,6 +85,24 @@ struct havz_argv {
  */
 void havz_argv_lxc_dump(struct havz_argv *a, const char *ct, const char *lxcpath, const char *dir,
 			bool predump, const char *prev);
+/*
+ * criu itself, with the arguments lxc 5.0.2's lxc-checkpoint gives it, for a
+ * container that lxc restored: lxc cannot checkpoint it again ("Failed
+ * getting freezer path", LAB-NOTES) but lxc-checkpoint -r restores the
+ * images. Strings are the caller's.
+ */
+struct havz_criu_dump_args {
+	bool predump;
+	const char *dir, *log;	   /* image directory; log file name in it */
+	const char *pid;	   /* the container's init, in the host's pid namespace */
+	const char *cgroup_root;   /* "CONTROLLERS:PATH", PATH relative to the cgroup2 root */
+	const char *freezer;	   /* /sys/fs/cgroup/PATH */
+	const char *prev;	   /* --prev-images-dir, or NULL */
+	const char *const *mounts; /* --ext-mount-map values, "/DST:DST" per bind mount */
+	size_t n_mounts;
+};
+void havz_argv_criu_dump(struct havz_argv *a, const struct havz_criu_dump_args *d);
+
 /* lxc-checkpoint -r, daemonised. */
 void havz_argv_lxc_restore(struct havz_argv *a, const char *ct, const char *lxcpath,
 			   const char *dir);

@@ -33,12 +33,16 @@
 #define HAVZ_WIRE_RESOURCE 40 /* field size: names up to 39 characters */
 #define HAVZ_WIRE_PAYLOAD_MAX 4096
 #define HAVZ_WIRE_MSG_MAX (HAVZ_WIRE_HEADER + HAVZ_WIRE_PAYLOAD_MAX + HAVZ_WIRE_MAC)
-#define HAVZ_WIRE_SKEW_S 30   /* accepted clock difference, either way */
+#define HAVZ_WIRE_SKEW_S 30 /* accepted clock difference, either way */
 #define HAVZ_WIRE_REPLAY_SLOTS 512
 
 enum havz_wire_op {
 	HAVZ_OP_OUTDATE = 1, /* resource: the DRBD resource to outdate on the receiver */
 	HAVZ_OP_STATUS = 2,  /* reply payload: the containers the receiver holds */
+	/* resource: a container or "". Reply payload: key=value lines, now_ms (the
+	 * receiver's CLOCK_REALTIME in ms), busy (1: a switchover runs there), and
+	 * the container's switchover report when its volume is mounted there. */
+	HAVZ_OP_SWITCHOVER = 3,
 	HAVZ_OP_REPLY = 0x80 /* or'ed into the op of the request answered */
 };
 
@@ -72,7 +76,8 @@ int havz_wire_request(struct havz_wire_msg *m, enum havz_wire_op op, const char 
 int havz_wire_reply(struct havz_wire_msg *reply, const struct havz_wire_msg *req,
 		    const char *sender, enum havz_wire_result result, int64_t now);
 
-/* Serialises and signs m into out (at least HAVZ_WIRE_MSG_MAX bytes). Returns the length or -errno. */
+/* Serialises and signs m into out (at least HAVZ_WIRE_MSG_MAX bytes). Returns the length or -errno.
+ */
 int havz_wire_encode(const struct havz_wire_msg *m, const void *key, size_t keylen, uint8_t *out,
 		     size_t size);
 

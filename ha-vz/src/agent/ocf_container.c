@@ -23,8 +23,10 @@
 #include "common/checkpoint.h"
 #include "common/container.h"
 #include "common/log.h"
+#include "common/swstate.h"
 #include "havz/config.h"
 #include "havz/parse.h"
+#include "havz/switchover.h"
 
 enum {
 	OCF_SUCCESS = 0,
@@ -321,6 +323,24 @@ static bool marker_take(const struct agent *a)
 	return true;
 }
 
+/*
+ * The report of a switchover in flight (written by ha-vz switchover before
+ * the standby): stop notes its phases while stop_end is unset, start while
+ * start_end is unset. false when there is none (an ordinary stop or start).
+ */
+static bool report_active(const struct agent *a, bool for_start, struct havz_report *r)
+{
+	struct havz_buf b = { 0 };
+	bool active = false;
+
+	memset(r, 0, sizeof(*r));
+	if (havz_report_read(a->ct, 8192, &b) == 0 && b.data && havz_report_parse(b.data, r) == 0 &&
+	    r->id[0] && !r->cli_result[0])
+		active = for_start ? r->stop_end && !r->start_end : !r->stop_end;
+	havz_buf_free(&b);
+	return active;
+}
+
 /* ---- monitor ---- */
 
 static int first_line_len(const char *s)
@@ -402,7 +422,7 @@ static int wait_running(struct agent *a, long long deadline)
 	return rc;
 }
 
-static int try_restore(struct agent *a, long long deadline)
+static int try_restore(struct agent *a, long long deadline, bool report, bool lazy)
 {
 	struct havz_ckpt_opts opts = { 0 };
 	struct havz_ckpt_report rep = { 0 };
@@ -411,12 +431,23 @@ static int try_restore(struct agent *a, long long deadline)
 	int rc;
 
 	opts.timeout_ms = left > 4000 ? (unsigned)(left / 2) : 2000;
+	opts.lazy = lazy;
+	if (report)
+		havz_report_note(a->ct, "restore_begin", "%lld", (long long)havz_realtime_ms());
 	rc = havz_checkpoint_restore(&a->cfg, a->ct, &opts, &rep);
 	if (rc) {
 		qb_log(rc == -ENOENT ? LOG_NOTICE : LOG_WARNING,
 		       "container %s: not restored (%s); starting cold", a->name,
 		       rep.reason[0] ? rep.reason : strerror(-rc));
+		if (report)
+			havz_report_note(a->ct, "start_result", "cold: not restored: %s",
+					 rep.reason[0] ? rep.reason : strerror(-rc));
 		return rc;
+	}
+	if (report) {
+		havz_report_note(a->ct, "restore_end", "%lld", (long long)rep.restored_ms);
+		havz_report_note(a->ct, "start_result", "restored%s in %u ms",
+				 rep.lazy ? " lazily" : "", rep.restore_ms);
 	}
 	/* lxc 5.0.2 loses the cgroup limits on restore (LAB-NOTES). */
 	if (havz_ct_apply_limits(a->ct, why))
@@ -426,7 +457,33 @@ static int try_restore(struct agent *a, long long deadline)
 	return 0;
 }
 
+static int start_container(struct agent *a, bool report, bool lazy);
+
 static int do_start(struct agent *a)
+{
+	struct havz_report r;
+	bool report = report_active(a, true, &r);
+	char node[64] = "?";
+	int rc;
+
+	gethostname(node, sizeof(node) - 1);
+	havz_agent_busy_set(a->name, true);
+	if (report) {
+		havz_report_note(a->ct, "start_node", "%s", node);
+		havz_report_note(a->ct, "start_begin", "%lld", (long long)havz_realtime_ms());
+	}
+	rc = start_container(a, report, r.lazy);
+	if (report) {
+		if (rc != OCF_SUCCESS)
+			havz_report_note(a->ct, "start_result",
+					 "failed: the container did not start");
+		havz_report_note(a->ct, "start_end", "%lld", (long long)havz_realtime_ms());
+	}
+	havz_agent_busy_set(a->name, false);
+	return rc;
+}
+
+static int start_container(struct agent *a, bool report, bool lazy)
 {
 	long long deadline = now_ms() + op_budget_ms(a);
 	char why[HAVZ_CT_WHY_MAX];
@@ -448,8 +505,11 @@ static int do_start(struct agent *a)
 			    a->ct->mount, a->ct->mount, a->name);
 		return OCF_ERR_INSTALLED;
 	}
-	if (a->ct->checkpoint == HAVZ_CKPT_SWITCHOVER && try_restore(a, deadline) == 0)
+	if (a->ct->checkpoint == HAVZ_CKPT_SWITCHOVER &&
+	    try_restore(a, deadline, report, lazy) == 0)
 		return wait_running(a, deadline) == OCF_SUCCESS ? OCF_SUCCESS : OCF_ERR_GENERIC;
+	if (report && a->ct->checkpoint != HAVZ_CKPT_SWITCHOVER)
+		havz_report_note(a->ct, "start_result", "cold: checkpoint = off");
 
 	rc = havz_ct_start(a->ct, (unsigned)(deadline - now_ms()), why);
 	if (rc) {
@@ -466,7 +526,7 @@ static int do_start(struct agent *a)
 
 /* ---- stop ---- */
 
-static int try_dump(struct agent *a, long long deadline)
+static int try_dump(struct agent *a, long long deadline, bool report)
 {
 	struct havz_ckpt_opts opts = { 0 };
 	struct havz_ckpt_report rep = { 0 };
@@ -476,10 +536,25 @@ static int try_dump(struct agent *a, long long deadline)
 	opts.max_precopy_rounds = a->ct->precopy_rounds;
 	opts.timeout_ms = left > 4000 ? (unsigned)(left / 2) : 2000;
 	rc = havz_checkpoint_dump(&a->cfg, a->ct, &opts, &rep);
+	if (report && rep.dump_begin_ms)
+		havz_report_note(a->ct, "dump_begin", "%lld", (long long)rep.dump_begin_ms);
 	if (rc) {
 		qb_log(LOG_WARNING, "container %s: checkpoint failed (%s); stopping cleanly",
 		       a->name, rep.reason[0] ? rep.reason : strerror(-rc));
+		if (report)
+			havz_report_note(a->ct, "stop_result", "cold: checkpoint failed: %s",
+					 rep.reason[0] ? rep.reason : strerror(-rc));
 		return rc;
+	}
+	if (report) {
+		int64_t end = havz_realtime_ms();
+
+		/* dump_end last: who sees it sees the other two. */
+		havz_report_note(a->ct, "freeze_ms", "%u", rep.freeze_ms);
+		havz_report_note(a->ct, "dump_bytes", "%llu",
+				 (unsigned long long)rep.final_dump_bytes);
+		havz_report_note(a->ct, "dump_end", "%lld", (long long)end);
+		havz_report_note(a->ct, "stop_result", "dumped (%u pre-dumps)", rep.precopy_rounds);
 	}
 	qb_log(LOG_NOTICE,
 	       "container %s: checkpointed and stopped (%u pre-dumps, frozen %u ms, %llu bytes)",
@@ -489,14 +564,15 @@ static int try_dump(struct agent *a, long long deadline)
 }
 
 /* Stops the container, with a checkpoint first when checkpoint is set. */
-static int stop_container(struct agent *a, bool checkpoint)
+static int stop_container(struct agent *a, bool checkpoint, bool report)
 {
 	long long deadline = now_ms() + op_budget_ms(a);
 	char why[HAVZ_CT_WHY_MAX];
 	unsigned shutdown_ms;
 	long long left;
 
-	if (checkpoint && try_dump(a, deadline) == 0 && havz_ct_state(a->ct) == HAVZ_CT_STOPPED)
+	if (checkpoint && try_dump(a, deadline, report) == 0 &&
+	    havz_ct_state(a->ct) == HAVZ_CT_STOPPED)
 		return OCF_SUCCESS;
 	left = deadline - now_ms();
 	shutdown_ms = a->shutdown_ms;
@@ -509,7 +585,25 @@ static int stop_container(struct agent *a, bool checkpoint)
 	return OCF_SUCCESS;
 }
 
+static int stop_one(struct agent *a, bool report);
+
 static int do_stop(struct agent *a)
+{
+	struct havz_report r;
+	bool report = report_active(a, false, &r);
+	int rc;
+
+	havz_agent_busy_set(a->name, true);
+	if (report)
+		havz_report_note(a->ct, "stop_begin", "%lld", (long long)havz_realtime_ms());
+	rc = stop_one(a, report);
+	if (report)
+		havz_report_note(a->ct, "stop_end", "%lld", (long long)havz_realtime_ms());
+	havz_agent_busy_set(a->name, false);
+	return rc;
+}
+
+static int stop_one(struct agent *a, bool report)
 {
 	enum havz_ct_state s = havz_ct_state(a->ct);
 	bool requested = marker_take(a);
@@ -530,7 +624,12 @@ static int do_stop(struct agent *a)
 		       a->name);
 	else if (requested)
 		checkpoint = s == HAVZ_CT_RUNNING;
-	return stop_container(a, checkpoint);
+	if (report && !checkpoint)
+		havz_report_note(a->ct, "stop_result", "cold: %s",
+				 !requested ? "no checkpoint requested"
+				 : a->ct->checkpoint != HAVZ_CKPT_SWITCHOVER ? "checkpoint = off"
+									     : "not running");
+	return stop_container(a, checkpoint, report);
 }
 
 /* ---- migration, reload, validate ---- */
@@ -547,7 +646,7 @@ static int do_migrate_to(struct agent *a)
 		return OCF_ERR_GENERIC;
 	}
 	qb_log(LOG_NOTICE, "container %s: migrating to %s", a->name, target ? target : "the peer");
-	return stop_container(a, a->ct->checkpoint == HAVZ_CKPT_SWITCHOVER);
+	return stop_container(a, a->ct->checkpoint == HAVZ_CKPT_SWITCHOVER, false);
 }
 
 static int do_reload(struct agent *a)

@@ -23,8 +23,12 @@
 #include <qb/qbipcc.h>
 
 #include "cli/commands.h"
+#include "common/container.h"
 #include "common/log.h"
+#include "common/swstate.h"
 #include "havz/config.h"
+#include "havz/files.h"
+#include "havz/switchover.h"
 
 #define IPC_NAME "ha-vz"
 #define IPC_STATUS 1
@@ -71,7 +75,8 @@ struct status_line {
 static int split(const char *line, struct status_line *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->n = sscanf(line, "%15s %255s %255s %63s %63s %31s", l->kind, l->a, l->b, l->c, l->d, l->e);
+	l->n = sscanf(line, "%15s %255s %255s %63s %63s %31s", l->kind, l->a, l->b, l->c, l->d,
+		      l->e);
 	return l->n;
 }
 
@@ -89,11 +94,63 @@ static void print_text(char *text)
 			printf("peer:     %s %s%s%s%s\n\n%-20s %-8s %-12s %-12s %s\n", l.a, l.b,
 			       strcmp(l.b, "unknown") ? " (checked " : "",
 			       strcmp(l.b, "unknown") ? l.c : "",
-			       strcmp(l.b, "unknown") ? " ms ago)" : "", "CONTAINER", "WHERE", "NODE",
-			       "STATE", "RESTARTS");
+			       strcmp(l.b, "unknown") ? " ms ago)" : "", "CONTAINER", "WHERE",
+			       "NODE", "STATE", "RESTARTS");
 		else if (!strcmp(l.kind, "ct") && l.n >= 6)
 			printf("%-20s %-8s %-12s %-12s %s\n", l.a, l.b, l.c, l.d, l.e);
 	}
+}
+
+static void quiet(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
+/* The last switchover of each container held here, from the report on its volume. */
+static void print_volume_reports(const char *path)
+{
+	struct havz_config cfg;
+	bool first = true;
+
+	if (havz_config_load(path, &cfg, quiet, NULL))
+		return;
+	for (size_t i = 0; i < cfg.n_containers; i++) {
+		const struct havz_container *ct = &cfg.containers[i];
+		struct havz_buf b = { 0 };
+		struct havz_report r;
+
+		if (havz_ct_mount_check(ct) == 0 && havz_report_read(ct, 8192, &b) == 0 && b.data &&
+		    havz_report_parse(b.data, &r) == 0 && r.id[0]) {
+			if (first)
+				printf("\nlast switchover of the containers here:\n");
+			first = false;
+			printf("  %s %s %s->%s: %s; %s\n", ct->name, r.id, r.from, r.to,
+			       r.stop_result[0] ? r.stop_result : "not stopped yet",
+			       r.start_result[0] ? r.start_result : "not started yet");
+		}
+		havz_buf_free(&b);
+	}
+	havz_config_free(&cfg);
+}
+
+/* The switchovers run from this node: one line per container (ha-vz switchover). */
+static void print_last_switchover(void)
+{
+	struct havz_buf b = { 0 };
+	bool first = true;
+
+	if (havz_file_read(HAVZ_LAST_SWITCHOVER, 65536, &b) || !b.data) {
+		havz_buf_free(&b);
+		return;
+	}
+	for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n")) {
+		if (first)
+			printf("\nlast switchover from this node:\n");
+		first = false;
+		printf("  %s\n", line);
+	}
+	havz_buf_free(&b);
 }
 
 static void print_json(char *text)
@@ -105,7 +162,8 @@ static void print_json(char *text)
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		split(line, &l);
 		if ((!strcmp(l.kind, "cluster") || !strcmp(l.kind, "node") ||
-		     !strcmp(l.kind, "config")) && l.n >= 2) {
+		     !strcmp(l.kind, "config")) &&
+		    l.n >= 2) {
 			printf(",\"%s\":", l.kind);
 			json_str(l.a);
 		} else if (!strcmp(l.kind, "peer") && l.n >= 4) {
@@ -169,12 +227,14 @@ int cmd_status(int argc, char **argv)
 		int err = errno;
 
 		if (err == EACCES || err == EPERM) {
-			qb_log(LOG_ERR, "status: ha-vzd refused the connection: root or group haclient only");
+			qb_log(LOG_ERR, "status: ha-vzd refused the connection: root or group "
+					"haclient only");
 			return HAVZ_EXIT_FAIL;
 		}
 		if (json)
 			printf("{\"version\":1,\"daemon\":\"stopped\"}\n");
-		qb_log(LOG_ERR, "status: ha-vzd is not running on this node (no IPC service '%s': %s)",
+		qb_log(LOG_ERR,
+		       "status: ha-vzd is not running on this node (no IPC service '%s': %s)",
 		       IPC_NAME, strerror(err));
 		return HAVZ_EXIT_NODAEMON;
 	}
@@ -199,13 +259,17 @@ int cmd_status(int argc, char **argv)
 		const char *cfg = strstr(text, "\nconfig ");
 
 		if (cfg && strncmp(cfg + 8, path, strlen(path)))
-			qb_log(LOG_WARNING, "status: ha-vzd runs with another configuration file than %s",
-			       path);
+			qb_log(LOG_WARNING,
+			       "status: ha-vzd runs with another configuration file than %s", path);
 	}
 	if (json)
 		print_json(text);
 	else
 		print_text(text);
+	if (!json) {
+		print_volume_reports(path ? path : HAVZ_DEFAULT_CONFIG);
+		print_last_switchover();
+	}
 	free(buf);
 	return HAVZ_EXIT_OK;
 }

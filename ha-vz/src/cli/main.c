@@ -18,6 +18,8 @@ static const struct cli_command commands[] = {
 	{ "checkpoint", "dump a container now, or at its next stop (--on-stop)", cmd_checkpoint,
 	  usage_checkpoint },
 	{ "restore", "resume a container from its checkpoint, once", cmd_restore, usage_restore },
+	{ "switchover", "move this node's containers to the peer, live where possible",
+	  cmd_switchover, usage_switchover },
 	{ "hooks-run", "run one phase of the checkpoint hooks (to try them)", cmd_hooks_run,
 	  usage_hooks_run },
 };

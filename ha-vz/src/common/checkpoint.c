@@ -62,6 +62,14 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static unsigned left_ms(long long deadline, long long reserve)
 {
 	long long left = deadline - now_ms() - reserve;
@@ -371,6 +379,135 @@ static bool wait_state(const struct havz_container *ct, enum havz_ct_state want,
 	}
 }
 
+/* ---- a container lxc restored: criu directly (lxc 5.0.2 cannot dump it again) ---- */
+
+static pid_t read_pidfile(const char *path);
+
+#define RESTORED_REL "/.ha-vz/restored-pid"
+#define RAW_MOUNTS_MAX 16
+
+struct raw {
+	bool on;
+	char pid[16], cgroup_root[512], freezer[PATH_MAX], log[PATH_MAX + 32];
+	char mounts[RAW_MOUNTS_MAX][2 * HAVZ_PATH_MAX + 4];
+	const char *mount_v[RAW_MOUNTS_MAX];
+	size_t n_mounts;
+};
+
+/* Is the running container the one our last restore brought back (same init)? */
+static bool restored_instance(const struct havz_container *ct)
+{
+	char path[PATH_MAX];
+	pid_t pid = havz_ct_init_pid(ct);
+
+	snprintf(path, sizeof(path), "%s" RESTORED_REL, ct->mount);
+	return pid > 0 && read_pidfile(path) == pid;
+}
+
+static void restored_mark(const struct havz_container *ct, bool on)
+{
+	char path[PATH_MAX], text[32];
+
+	snprintf(path, sizeof(path), "%s" RESTORED_REL, ct->mount);
+	if (!on) {
+		unlink(path);
+		return;
+	}
+	snprintf(text, sizeof(text), "%d\n", (int)havz_ct_init_pid(ct));
+	if (havz_file_write_atomic(path, text, strlen(text), 0600))
+		qb_log(LOG_WARNING, "container %s: cannot write %s", ct->name, path);
+}
+
+/* The cgroup2 path of pid, relative to the root ("lxc.payload.NAME"). */
+static int pid_cgroup(pid_t pid, char *out, size_t size)
+{
+	struct havz_buf b = { 0 };
+	char path[64];
+	const char *line;
+	int rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	rc = havz_file_read(path, 65536, &b);
+	line = !rc && b.data ? strstr(b.data, "0::/") : NULL;
+	if (line)
+		snprintf(out, size, "%.*s", (int)strcspn(line + 4, "\n"), line + 4);
+	havz_buf_free(&b);
+	return line && out[0] ? 0 : -ENOENT;
+}
+
+/* criu's arguments as lxc-checkpoint would give them (see havz_argv_criu_dump). */
+static int raw_prepare(const struct havz_container *ct, const char *dir, bool predump,
+		       struct raw *r)
+{
+	struct havz_buf ctl = { 0 };
+	struct lxc_container *c;
+	char cg[256], *all = NULL, *save = NULL;
+	pid_t pid = havz_ct_init_pid(ct);
+	int len;
+
+	memset(r, 0, sizeof(*r));
+	if (pid <= 0 || pid_cgroup(pid, cg, sizeof(cg)))
+		return -ESRCH;
+	if (havz_file_read("/sys/fs/cgroup/cgroup.subtree_control", 4096, &ctl) || !ctl.data) {
+		havz_buf_free(&ctl);
+		return -ENOENT;
+	}
+	ctl.data[strcspn(ctl.data, "\n")] = '\0';
+	for (char *q = ctl.data; *q; q++)
+		if (*q == ' ')
+			*q = ',';
+	snprintf(r->cgroup_root, sizeof(r->cgroup_root), "%s:%s", ctl.data, cg);
+	havz_buf_free(&ctl);
+	snprintf(r->freezer, sizeof(r->freezer), "/sys/fs/cgroup/%s", cg);
+	snprintf(r->pid, sizeof(r->pid), "%d", (int)pid);
+	snprintf(r->log, sizeof(r->log), "%s/%s", dir, predump ? "pre-dump.log" : "dump.log");
+	c = lxc_open(ct);
+	len = c ? c->get_config_item(c, "lxc.mount.entry", NULL, 0) : -1;
+	if (len > 0 && (all = calloc(1, (size_t)len + 1)))
+		c->get_config_item(c, "lxc.mount.entry", all, len + 1);
+	if (c)
+		lxc_container_put(c);
+	for (char *e = all ? strtok_r(all, "\n", &save) : NULL; e && r->n_mounts < RAW_MOUNTS_MAX;
+	     e = strtok_r(NULL, "\n", &save)) {
+		char src[HAVZ_PATH_MAX], dst[HAVZ_PATH_MAX], type[64], opts[256];
+
+		if (sscanf(e, "%255s %255s %63s %255s", src, dst, type, opts) != 4 ||
+		    !strstr(opts, "bind"))
+			continue;
+		snprintf(r->mounts[r->n_mounts], sizeof(r->mounts[0]), "/%s:%s", dst, dst);
+		r->mount_v[r->n_mounts] = r->mounts[r->n_mounts];
+		r->n_mounts++;
+	}
+	free(all);
+	r->on = true;
+	return 0;
+}
+
+/* The dump argv: lxc-checkpoint, or criu itself for a container lxc restored. */
+static void dump_argv(struct havz_argv *a, const struct havz_container *ct, const char *dir,
+		      bool predump, const char *prev, struct raw *r)
+{
+	if (restored_instance(ct) && raw_prepare(ct, dir, predump, r) == 0) {
+		struct havz_criu_dump_args d = {
+			.predump = predump,
+			.dir = dir,
+			.log = r->log,
+			.pid = r->pid,
+			.cgroup_root = r->cgroup_root,
+			.freezer = r->freezer,
+			.prev = prev,
+			.mounts = r->mount_v,
+			.n_mounts = r->n_mounts,
+		};
+
+		qb_log(LOG_INFO, "container %s: restored by lxc: %s with criu itself", ct->name,
+		       predump ? "pre-dump" : "dump");
+		havz_argv_criu_dump(a, &d);
+		return;
+	}
+	havz_argv_lxc_dump(a, ct->name, ct->mount, dir, predump, prev);
+}
+
 /* ---- dump ---- */
 
 /* Pre-dump rounds while the container runs; returns how many succeeded. */
@@ -387,6 +524,7 @@ static unsigned precopy(const struct havz_container *ct, struct paths *p,
 		char sub[PATH_MAX + 16], prev[32];
 		struct havz_criu_stats st;
 		struct havz_argv a;
+		struct raw raw;
 		long long t0 = now_ms();
 		int rc, status = -1;
 
@@ -394,7 +532,7 @@ static unsigned precopy(const struct havz_container *ct, struct paths *p,
 		snprintf(prev, sizeof(prev), "../%u", done);
 		if (havz_mkdir_parents(sub, 0700))
 			break;
-		havz_argv_lxc_dump(&a, ct->name, ct->mount, sub, true, done ? prev : NULL);
+		dump_argv(&a, ct, sub, true, done ? prev : NULL, &raw);
 		rc = run_criu(a.v, p, p->conf, left_ms(budget_end, 0), &status);
 		if (rc || status || read_stats(sub, &st) || !st.have_dump) {
 			char why[256];
@@ -540,6 +678,102 @@ static int seal(const struct havz_container *ct, const struct paths *p,
 	return rc;
 }
 
+#define PREDUMP_STATE "pre/STATE"
+#define PREDUMP_MAX_AGE_S 600
+
+/* Records the pre-dumps done for the running container (its init pid). */
+static void predump_record(const struct havz_container *ct, const struct paths *p, unsigned n)
+{
+	char path[PATH_MAX + 16], text[96];
+
+	snprintf(path, sizeof(path), "%s/" PREDUMP_STATE, p->dir);
+	snprintf(text, sizeof(text), "%u %d %lld\n", n, (int)havz_ct_init_pid(ct),
+		 (long long)time(NULL));
+	if (n && havz_file_write_atomic(path, text, strlen(text), 0600))
+		qb_log(LOG_WARNING, "container %s: cannot record the pre-dumps", ct->name);
+}
+
+/* Pre-dumps left by havz_checkpoint_predump for this very container instance: how many. */
+static unsigned predump_reuse(const struct havz_container *ct, const struct paths *p)
+{
+	char path[PATH_MAX + 16], last[PATH_MAX + 32];
+	struct havz_buf b = { 0 };
+	unsigned n = 0;
+	int pid = 0;
+	long long when = 0;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/" PREDUMP_STATE, p->dir);
+	if (havz_file_read(path, 256, &b) || !b.data ||
+	    sscanf(b.data, "%u %d %lld", &n, &pid, &when) != 3)
+		n = 0;
+	havz_buf_free(&b);
+	unlink(path);
+	snprintf(last, sizeof(last), "%s/pre/%u/stats-dump", p->dir, n);
+	if (!n || n > 64 || pid != (int)havz_ct_init_pid(ct) ||
+	    (long long)time(NULL) - when > PREDUMP_MAX_AGE_S || stat(last, &st))
+		return 0;
+	return n;
+}
+
+static int dump_prepare(const struct havz_container *ct, struct paths *p,
+			const struct havz_ckpt_opts *opts, struct havz_ckpt_report *rep)
+{
+	char why[256];
+	int rc;
+
+	rc = clear_image_dir(p->dir);
+	if (!rc)
+		rc = write_criu_config(p->conf, false, false);
+	if (rc) {
+		reason(rep, "cannot prepare %s: %s", p->dir, strerror(-rc));
+		return rc;
+	}
+	rc = run_hooks(HAVZ_HOOK_PRE_DUMP, ct, p->dir, opts, NULL, why, sizeof(why));
+	if (rc)
+		reason(rep, "%s", why);
+	return rc;
+}
+
+static void dump_paths(const struct havz_container *ct, struct paths *p)
+{
+	image_dir(ct, p->dir, sizeof(p->dir));
+	snprintf(p->conf, sizeof(p->conf), "%s/criu-dump.conf", p->dir);
+	snprintf(p->out, sizeof(p->out), "%s/lxc-checkpoint-dump.log", p->dir);
+}
+
+int havz_checkpoint_predump(const struct havz_config *cfg, const struct havz_container *ct,
+			    const struct havz_ckpt_opts *opts, struct havz_ckpt_report *rep)
+{
+	long long deadline;
+	struct havz_fs_identity id;
+	struct paths p;
+	char why[256];
+	int rc;
+
+	(void)cfg;
+	memset(rep, 0, sizeof(*rep));
+	deadline = now_ms() + (opts->timeout_ms ? opts->timeout_ms : DEFAULT_TIMEOUT_MS);
+	if (havz_ct_state(ct) != HAVZ_CT_RUNNING) {
+		reason(rep, "container %s is %s, not running", ct->name,
+		       havz_ct_state_name(havz_ct_state(ct)));
+		return -ESRCH;
+	}
+	rc = read_identity(ct, &id, why, sizeof(why));
+	if (rc) {
+		reason(rep, "%s", why);
+		return rc;
+	}
+	dump_paths(ct, &p);
+	rc = dump_prepare(ct, &p, opts, rep);
+	if (rc)
+		return rc;
+	/* precopy() may use half the time left: give it all of this operation's. */
+	rep->precopy_rounds = precopy(ct, &p, opts, deadline + (deadline - now_ms()));
+	predump_record(ct, &p, rep->precopy_rounds);
+	return 0;
+}
+
 int havz_checkpoint_dump(const struct havz_config *cfg, const struct havz_container *ct,
 			 const struct havz_ckpt_opts *opts, struct havz_ckpt_report *rep)
 {
@@ -548,6 +782,7 @@ int havz_checkpoint_dump(const struct havz_config *cfg, const struct havz_contai
 	struct paths p;
 	struct havz_argv a;
 	struct havz_criu_stats st;
+	struct raw raw;
 	enum havz_ct_state s;
 	char why[256], prev[32];
 	int rc, status = -1;
@@ -566,27 +801,22 @@ int havz_checkpoint_dump(const struct havz_config *cfg, const struct havz_contai
 		reason(rep, "%s", why);
 		return rc;
 	}
-	image_dir(ct, p.dir, sizeof(p.dir));
-	snprintf(p.conf, sizeof(p.conf), "%s/criu-dump.conf", p.dir);
-	snprintf(p.out, sizeof(p.out), "%s/lxc-checkpoint-dump.log", p.dir);
-	rc = clear_image_dir(p.dir);
-	if (!rc)
-		rc = write_criu_config(p.conf, false, false);
-	if (rc) {
-		reason(rep, "cannot prepare %s: %s", p.dir, strerror(-rc));
-		return rc;
+	dump_paths(ct, &p);
+	rep->precopy_rounds = predump_reuse(ct, &p);
+	if (rep->precopy_rounds) {
+		qb_log(LOG_INFO, "container %s: final dump on top of %u pre-dumps", ct->name,
+		       rep->precopy_rounds);
+	} else {
+		rc = dump_prepare(ct, &p, opts, rep);
+		if (rc)
+			return rc;
+		rep->precopy_rounds = precopy(ct, &p, opts, deadline);
 	}
-	rc = run_hooks(HAVZ_HOOK_PRE_DUMP, ct, p.dir, opts, NULL, why, sizeof(why));
-	if (rc) {
-		reason(rep, "%s", why);
-		return rc;
-	}
-	rep->precopy_rounds = precopy(ct, &p, opts, deadline);
 
 	snprintf(prev, sizeof(prev), "pre/%u", rep->precopy_rounds);
-	havz_argv_lxc_dump(&a, ct->name, ct->mount, p.dir, false,
-			   rep->precopy_rounds ? prev : NULL);
+	dump_argv(&a, ct, p.dir, false, rep->precopy_rounds ? prev : NULL, &raw);
 	t0 = now_ms();
+	rep->dump_begin_ms = wall_ms();
 	rc = run_criu(a.v, &p, p.conf, left_ms(deadline, CLEANUP_RESERVE_MS), &status);
 	rep->freeze_ms = (unsigned)(now_ms() - t0);
 	if (!rc && status)
@@ -911,6 +1141,8 @@ int havz_checkpoint_restore(const struct havz_config *cfg, const struct havz_con
 	if (!rc && !wait_state(ct, HAVZ_CT_RUNNING, deadline))
 		rc = -EIO;
 	rep->restore_ms = (unsigned)(now_ms() - t0);
+	rep->restored_ms = wall_ms();
+	rep->lazy = lazy;
 	if (rc && status == 0 && rc != -ETIMEDOUT) {
 		reason(rep, "restore returned, but the container is %s, not running",
 		       havz_ct_state_name(havz_ct_state(ct)));
@@ -926,6 +1158,7 @@ int havz_checkpoint_restore(const struct havz_config *cfg, const struct havz_con
 		return rc;
 	}
 	run_hooks(HAVZ_HOOK_POST_RESTORE, ct, p.dir, opts, "ok", why, sizeof(why));
+	restored_mark(ct, true);
 	qb_log(LOG_NOTICE, "container %s: restored%s from %s in %u ms", ct->name,
 	       lazy ? " lazily" : "", p.dir, rep->restore_ms);
 	return 0;

@@ -25,11 +25,14 @@ struct havz_ckpt_opts {
 };
 
 struct havz_ckpt_report {
-	unsigned precopy_rounds;    /* pre-dumps done */
-	uint64_t final_dump_bytes;  /* bytes written by the final dump */
-	unsigned freeze_ms;	    /* final dump: container frozen until dumped */
+	unsigned precopy_rounds;   /* pre-dumps done */
+	uint64_t final_dump_bytes; /* bytes written by the final dump */
+	unsigned freeze_ms;	   /* final dump: container frozen until dumped */
 	unsigned restore_ms;
-	char reason[256];	    /* why it fell back / failed, one line */
+	int64_t dump_begin_ms; /* CLOCK_REALTIME when the final dump started (froze) */
+	int64_t restored_ms;   /* CLOCK_REALTIME when the restored container ran */
+	bool lazy;	       /* restored with lazy-pages */
+	char reason[256];      /* why it fell back / failed, one line */
 };
 
 /*
@@ -39,6 +42,17 @@ struct havz_ckpt_report {
  */
 int havz_checkpoint_dump(const struct havz_config *cfg, const struct havz_container *ct,
 			 const struct havz_ckpt_opts *opts, struct havz_ckpt_report *rep);
+
+/*
+ * Pre-dump rounds only, while the container keeps running (the first part
+ * of a switchover): clears the image directory, runs the pre-dump hooks and
+ * up to opts->max_precopy_rounds rounds, and records them with the
+ * container's init pid. The next havz_checkpoint_dump of the same running
+ * container (the agent's stop) builds on them instead of starting over.
+ * 0 with rep->precopy_rounds set (may be 0), or -errno with rep->reason.
+ */
+int havz_checkpoint_predump(const struct havz_config *cfg, const struct havz_container *ct,
+			    const struct havz_ckpt_opts *opts, struct havz_ckpt_report *rep);
 
 /*
  * Restores the container from its last dump. 0 when it is running again.

@@ -19,8 +19,10 @@
 
 #include <openssl/crypto.h>
 
+#include "common/container.h"
 #include "common/log.h"
 #include "common/run.h"
+#include "common/swstate.h"
 #include "daemon/daemon.h"
 #include "havz/fence.h"
 
@@ -66,9 +68,9 @@ static void conn_timeout(void *data)
  * Runs drbdadm CMD RES. Returns the result, its output (stdout and stderr)
  * to parse, when drbdadm exited 0; NULL when it did not (logged). Free it.
  */
-static struct havz_run_result *drbdadm(const char *cmd, const char *res)
+static struct havz_run_result *drbdadm_argv(const char *const argv[], const char *cmd,
+					    const char *res)
 {
-	const char *argv[] = { HAVZD_DRBDADM, cmd, res, NULL };
 	struct havz_run_opts o = HAVZ_RUN_OPTS_DEFAULT;
 	struct havz_run_result *r = malloc(sizeof(*r));
 	int rc;
@@ -91,6 +93,13 @@ static struct havz_run_result *drbdadm(const char *cmd, const char *res)
 		return NULL;
 	}
 	return r;
+}
+
+static struct havz_run_result *drbdadm(const char *cmd, const char *res)
+{
+	const char *argv[] = { HAVZD_DRBDADM, cmd, res, NULL };
+
+	return drbdadm_argv(argv, cmd, res);
 }
 
 static void drbd_read(const char *res, enum havz_drbd_role *role, enum havz_drbd_disk *disk)
@@ -125,10 +134,29 @@ static enum havz_wire_result do_outdate(struct havzd *d, const char *res)
 	r = drbdadm("outdate", res);
 	ok = r != NULL;
 	free(r);
-	/* Failed: the disk may have changed under us (a resync, a promotion); look again. */
-	if (!ok)
+	/*
+	 * Look again in any case: the disk may have changed under us (a resync, a
+	 * promotion), and DRBD 8.4 accepts an outdate while it is still Connected
+	 * and drops it (a Connected disk is never Outdated): exit 0, disk UpToDate.
+	 * That is the usual case here: the Primary lost the link first (it writes;
+	 * this Secondary notices only at its next ping). The Primary asks because
+	 * it has lost us: drop our side of the dead connection, outdate, and listen
+	 * again so that the link's return resyncs this node.
+	 */
+	drbd_read(res, &role, &disk);
+	if (ok && role != HAVZ_ROLE_PRIMARY && disk == HAVZ_DISK_GOOD) {
+		const char *argv[] = { HAVZD_DRBDADM, "--", "--force", "disconnect", res, NULL };
+
+		qb_log(LOG_NOTICE, "control: %s still connected here: disconnect, outdate", res);
+		free(drbdadm_argv(argv, "--force disconnect", res));
+		r = drbdadm("outdate", res);
+		free(r);
+		r = drbdadm("connect", res);
+		free(r);
 		drbd_read(res, &role, &disk);
-	return havz_fence_after_outdate(ok, role, disk);
+	}
+	/* Outdated only when DRBD says so now. */
+	return havz_fence_after_outdate(disk == HAVZ_DISK_OUTDATED, role, disk);
 }
 
 static int do_status(struct havzd *d, struct havz_wire_msg *reply)
@@ -143,7 +171,8 @@ static int do_status(struct havzd *d, struct havz_wire_msg *reply)
 		if (d->cts[i].sup.state == HAVZ_SUP_ABSENT)
 			continue;
 		snprintf(v[n].name, sizeof(v[n].name), "%s", d->cts[i].name);
-		snprintf(v[n].state, sizeof(v[n].state), "%s", havz_sup_state_name(d->cts[i].sup.state));
+		snprintf(v[n].state, sizeof(v[n].state), "%s",
+			 havz_sup_state_name(d->cts[i].sup.state));
 		v[n].restarts = (unsigned)d->cts[i].sup.n_restarts;
 		n++;
 	}
@@ -153,6 +182,39 @@ static int do_status(struct havzd *d, struct havz_wire_msg *reply)
 	rc = havz_wire_status_set(reply, v, n);
 	free(v);
 	return rc;
+}
+
+/*
+ * SWITCHOVER: this node's clock, whether a switchover runs here, and the
+ * report of the named container when its volume is mounted here.
+ */
+static int do_switchover(struct havzd *d, const char *name, struct havz_wire_msg *reply)
+{
+	const struct havz_container *ct;
+	struct havz_container copy;
+	struct havz_buf b = { 0 };
+	bool have = false;
+	int n;
+
+	n = snprintf(reply->payload, sizeof(reply->payload), "now_ms=%lld\nbusy=%d\n",
+		     (long long)havz_realtime_ms(), havz_swlock_busy() ? 1 : 0);
+	if (n < 0 || (size_t)n >= sizeof(reply->payload))
+		return -E2BIG;
+	pthread_mutex_lock(&d->lock);
+	ct = name[0] ? havz_config_container(d->cfg, name) : NULL;
+	if (ct) {
+		memset(&copy, 0, sizeof(copy));
+		snprintf(copy.name, sizeof(copy.name), "%s", ct->name);
+		snprintf(copy.mount, sizeof(copy.mount), "%s", ct->mount);
+		have = true;
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (have && havz_ct_mount_check(&copy) == 0 &&
+	    havz_report_read(&copy, HAVZ_WIRE_PAYLOAD_MAX - (size_t)n - 1, &b) == 0 && b.data)
+		n += snprintf(reply->payload + n, sizeof(reply->payload) - (size_t)n, "%s", b.data);
+	havz_buf_free(&b);
+	reply->payload_len = (uint16_t)(n < HAVZ_WIRE_PAYLOAD_MAX ? n : HAVZ_WIRE_PAYLOAD_MAX);
+	return 0;
 }
 
 static void conn_answer(struct conn *c, const struct havz_wire_msg *req, enum havz_wire_result res)
@@ -165,7 +227,9 @@ static void conn_answer(struct conn *c, const struct havz_wire_msg *req, enum ha
 	if (!reply)
 		return;
 	if (havz_wire_reply(reply, req, d->node, res, (int64_t)time(NULL)) == 0 &&
-	    (res != HAVZ_RES_OK || req->op != HAVZ_OP_STATUS || do_status(d, reply) == 0)) {
+	    (res != HAVZ_RES_OK || req->op == HAVZ_OP_OUTDATE ||
+	     (req->op == HAVZ_OP_STATUS && do_status(d, reply) == 0) ||
+	     (req->op == HAVZ_OP_SWITCHOVER && do_switchover(d, req->resource, reply) == 0))) {
 		n = havz_wire_encode(reply, d->key.data, d->key.len, out, sizeof(out));
 		/* Small and the socket is fresh: one send; a short write just loses the answer. */
 		if (n > 0 && send(c->fd, out, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
@@ -200,8 +264,8 @@ static void conn_request(struct conn *c)
 	if (rc) {
 		qb_log(LOG_WARNING, "control: rejected a request from %s (sender %s): %s", c->from,
 		       req->sender,
-		       rc == -EACCES	? "not sent by the peer node"
-		       : rc == -ESTALE	? "timestamp off by more than 30 s (clocks?)"
+		       rc == -EACCES	 ? "not sent by the peer node"
+		       : rc == -ESTALE	 ? "timestamp off by more than 30 s (clocks?)"
 		       : rc == -EALREADY ? "replayed"
 					 : "not a request");
 		if (rc != -EBADMSG && rc != -EACCES)
@@ -214,7 +278,8 @@ static void conn_request(struct conn *c)
 		qb_log(LOG_NOTICE, "control: outdate %s for %s: %s", req->resource, req->sender,
 		       havz_wire_result_name(res));
 	} else {
-		qb_log(LOG_DEBUG, "control: STATUS from %s", req->sender);
+		qb_log(LOG_DEBUG, "control: %s from %s",
+		       req->op == HAVZ_OP_STATUS ? "STATUS" : "SWITCHOVER", req->sender);
 		res = HAVZ_RES_OK;
 	}
 	conn_answer(c, req, res);
@@ -238,8 +303,8 @@ static int32_t conn_readable(int32_t fd, int32_t revents, void *data)
 		return 0;
 	if (got <= 0) {
 		if (c->have)
-			qb_log(LOG_WARNING, "control: %s closed after %zu bytes of a request", c->from,
-			       c->have);
+			qb_log(LOG_WARNING, "control: %s closed after %zu bytes of a request",
+			       c->from, c->have);
 		conn_close(c);
 		return 0;
 	}

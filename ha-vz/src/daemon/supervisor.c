@@ -5,6 +5,7 @@
  * mounted) run the agent's monitor and act on the verdict of
  * havz_supervise_step. The lock is never held while a program runs.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,7 +17,9 @@
 #include "common/log.h"
 #include "common/peer.h"
 #include "common/run.h"
+#include "common/swstate.h"
 #include "daemon/daemon.h"
+#include "havz/switchover.h"
 
 #define MONITOR_TIMEOUT_MS 30000
 #define START_TIMEOUT_MS 120000
@@ -34,7 +37,7 @@ struct round {
 	struct {
 		char name[HAVZ_NAME_MAX + 1];
 		char mount[HAVZ_PATH_MAX];
-	} *cts;
+	} * cts;
 	size_t n_cts;
 	char peer_name[HAVZ_NAME_MAX + 1], peer_addr[HAVZ_ADDR_MAX];
 	unsigned port;
@@ -73,8 +76,10 @@ static int round_take(struct havzd *d, struct round *r)
 	if (r->cts) {
 		r->n_cts = d->cfg->n_containers;
 		for (size_t i = 0; i < r->n_cts; i++) {
-			snprintf(r->cts[i].name, sizeof(r->cts[i].name), "%s", d->cfg->containers[i].name);
-			snprintf(r->cts[i].mount, sizeof(r->cts[i].mount), "%s", d->cfg->containers[i].mount);
+			snprintf(r->cts[i].name, sizeof(r->cts[i].name), "%s",
+				 d->cfg->containers[i].name);
+			snprintf(r->cts[i].mount, sizeof(r->cts[i].mount), "%s",
+				 d->cfg->containers[i].mount);
 		}
 	}
 	self = havz_config_node(d->cfg, d->node);
@@ -108,9 +113,13 @@ static void peer_poll(struct havzd *d, const struct round *r)
 	struct havz_wire_msg *req = malloc(sizeof(*req)), *reply = malloc(sizeof(*reply));
 	struct havz_wire_ct *cts = calloc(HAVZ_CONTAINERS_MAX, sizeof(*cts));
 	struct havz_peer_target t = {
-		.addr = r->peer_addr, .port = r->port, .name = r->peer_name,
-		.key = d->key.data, .keylen = d->key.len,
-		.connect_ms = PEER_CONNECT_MS, .reply_ms = PEER_REPLY_MS,
+		.addr = r->peer_addr,
+		.port = r->port,
+		.name = r->peer_name,
+		.key = d->key.data,
+		.keylen = d->key.len,
+		.connect_ms = PEER_CONNECT_MS,
+		.reply_ms = PEER_REPLY_MS,
 	};
 	size_t n = 0;
 	bool reached = false, was;
@@ -187,7 +196,8 @@ fail:
 	return NULL;
 }
 
-/* Runs one agent action with the OCF environment. Returns the OCF rc, or -1 on timeout/failure to run. */
+/* Runs one agent action with the OCF environment. Returns the OCF rc, or -1 on timeout/failure to
+ * run. */
 static int agent_run(struct havzd *d, const struct round *r, const char *name, const char *action,
 		     unsigned timeout_ms, bool *timed_out)
 {
@@ -200,7 +210,11 @@ static int agent_run(struct havzd *d, const struct round *r, const char *name, c
 		"OCF_RA_VERSION_MINOR=1",
 		"OCF_RESOURCE_TYPE=container",
 		"OCF_RESOURCE_PROVIDER=ha-vz",
-		e_name, e_inst, e_conf, e_interval, e_timeout,
+		e_name,
+		e_inst,
+		e_conf,
+		e_interval,
+		e_timeout,
 		"HA_LOGTAG=ha-vzd",
 		NULL,
 	};
@@ -260,6 +274,61 @@ static void handover(const char *name, const char *why)
 	free(res);
 }
 
+/*
+ * Heartbeat's ResourceManager takes or gives up resource groups on this
+ * node right now: between its steps (mount, then the agent's start; the
+ * agent's stop, then unmount) a container is legitimately not running.
+ */
+static bool resource_manager_busy(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	bool busy = false;
+
+	while (d && !busy && (de = readdir(d))) {
+		char path[64], cmd[512];
+		ssize_t n;
+		int fd;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, cmd, sizeof(cmd) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		cmd[n] = '\0';
+		for (ssize_t i = 0; i < n; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		busy = strstr(cmd, "heartbeat/ResourceManager") != NULL;
+	}
+	if (d)
+		closedir(d);
+	return busy;
+}
+
+/* The volume carries a switchover whose start has not run yet (within 5 minutes of its stop). */
+static bool switchover_arriving(const char *name, const char *mount)
+{
+	struct havz_container ct;
+	struct havz_buf b = { 0 };
+	struct havz_report rep;
+	bool arriving = false;
+
+	memset(&ct, 0, sizeof(ct));
+	snprintf(ct.name, sizeof(ct.name), "%s", name);
+	snprintf(ct.mount, sizeof(ct.mount), "%s", mount);
+	if (havz_report_read(&ct, 8192, &b) == 0 && b.data && havz_report_parse(b.data, &rep) == 0)
+		arriving = rep.id[0] && rep.stop_end && !rep.start_end &&
+			   havz_realtime_ms() - rep.stop_end < 300000;
+	havz_buf_free(&b);
+	return arriving;
+}
+
 static void supervise_one(struct havzd *d, const struct round *r, size_t i, const char *mountinfo,
 			  uint64_t now)
 {
@@ -295,6 +364,12 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	pthread_mutex_unlock(&d->lock);
 	if (!held || unmanaged)
 		return;
+	/* A switchover runs here or arrives, or the agent starts or stops it: not ours to judge. */
+	if (havz_swlock_busy() || havz_agent_busy(name) || resource_manager_busy() ||
+	    switchover_arriving(name, r->cts[i].mount)) {
+		qb_log(LOG_DEBUG, "container %s: switchover or agent action in progress", name);
+		return;
+	}
 
 	rc = agent_run(d, r, name, "monitor", MONITOR_TIMEOUT_MS, &timed_out);
 	pthread_mutex_lock(&d->lock);

@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ha-vz switchover: a planned move of this node's containers to the peer
+ * through heartbeat (hb_standby all), each suspended here and resumed there
+ * when the preflight allows it, else stopped and started cold.
+ *
+ * Here: lock, select, ask the peer (reachable, not switching, its clock),
+ * preflight, pre-dumps while the containers run, the report and the
+ * checkpoint marker on each volume, hb_standby. Heartbeat then runs the
+ * agent's stop here (final dump) and its start on the peer (restore); both
+ * note their phases in the report on the volume, read here while it is
+ * mounted here and through the peer's ha-vzd (SWITCHOVER) afterwards.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "common/checkpoint.h"
+#include "common/container.h"
+#include "common/log.h"
+#include "common/peer.h"
+#include "common/run.h"
+#include "common/swstate.h"
+#include "havz/config.h"
+#include "havz/files.h"
+#include "havz/parse.h"
+#include "havz/render.h"
+#include "havz/switchover.h"
+
+#ifndef HAVZ_HB_STANDBY
+#define HAVZ_HB_STANDBY "/usr/share/heartbeat/hb_standby"
+#endif
+#ifndef HAVZ_HB_TAKEOVER
+#define HAVZ_HB_TAKEOVER "/usr/share/heartbeat/hb_takeover"
+#endif
+#define MARKER_REL "/.ha-vz/checkpoint-on-stop"
+#define DEFAULT_TIMEOUT_S 300
+#define PROBE_MS 15000
+#define CLOCK_SAMPLES 5
+#define POLL_MS 250
+#define STANDBY_ACT_S 20 /* heartbeat starts the stop within this, or ignored the standby */
+#define STANDBY_TRIES 3
+
+struct move {
+	const struct havz_container *ct;
+	bool live;
+	struct havz_preflight pf;
+	char cold_why[256];
+	/* what was shown already */
+	struct havz_report seen;
+	bool unmounted, done;
+	struct havz_report last;
+};
+
+struct sw {
+	struct havz_config cfg;
+	const struct havz_node *self, *peer;
+	struct havz_buf key;
+	int64_t t0; /* realtime ms at the start */
+	int64_t offset, offset_err;
+	bool have_offset;
+};
+
+void usage_switchover(void)
+{
+	printf("Usage: ha-vz switchover [NAME|--all] [--cold] [-c FILE] [--timeout SECS]\n\n"
+	       "Moves the containers this node holds to the peer through heartbeat\n"
+	       "(hb_standby all). A container with checkpoint = switchover is suspended\n"
+	       "here and resumed on the peer with its memory, open files and TCP\n"
+	       "connections: pre-dumps while it runs, the final dump in the agent's stop,\n"
+	       "the restore (lazy where userfaultfd works) in its start on the peer. A\n"
+	       "preflight says first what would prevent that; such a container, and any\n"
+	       "with checkpoint = off or --cold, is stopped and started cold instead.\n"
+	       "Heartbeat moves all of this node's resource groups together: NAME is\n"
+	       "accepted only when it is the one container held here.\n\n"
+	       "  -a, --all           every container held here (the default)\n"
+	       "      --cold          stop and start cold, no checkpoint\n"
+	       "  -c, --config FILE   configuration file (default %s)\n"
+	       "  -t, --timeout SECS  until the containers run on the peer (default %d)\n"
+	       "  -h, --help          this text\n\n"
+	       "Exit status: 0 every container runs on the peer (live or cold as shown),\n"
+	       "1 failed (the outcome per container is shown), 2 usage error,\n"
+	       "3 configuration errors, 5 refused (nothing was stopped).\n",
+	       HAVZ_DEFAULT_CONFIG, DEFAULT_TIMEOUT_S);
+}
+
+#define EXIT_REFUSED 5
+
+static int64_t since(const struct sw *s)
+{
+	return havz_realtime_ms() - s->t0;
+}
+
+static void phase(const struct sw *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void phase(const struct sw *s, const char *fmt, ...)
+{
+	va_list ap;
+	int64_t t = since(s);
+
+	printf("[%4" PRId64 ".%01" PRId64 "s] ", t / 1000, (t % 1000) / 100);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* ---- the peer ---- */
+
+/* One SWITCHOVER round trip: the reply's payload into text, the clock sample. */
+static int peer_ask(struct sw *s, const char *name, char *text, size_t size,
+		    struct havz_clock_sample *cs)
+{
+	struct havz_wire_msg *req = malloc(sizeof(*req)), *reply = malloc(sizeof(*reply));
+	struct havz_peer_target t = {
+		.addr = s->peer->management,
+		.port = s->cfg.control_port,
+		.name = s->peer->name,
+		.key = s->key.data,
+		.keylen = s->key.len,
+		.connect_ms = 2000,
+		.reply_ms = 5000,
+	};
+	bool reached = false;
+	int rc = -ENOMEM;
+
+	if (req && reply) {
+		rc = havz_wire_request(req, HAVZ_OP_SWITCHOVER, s->self->name, name,
+				       (int64_t)time(NULL));
+		cs->local_send = havz_realtime_ms();
+		if (!rc)
+			rc = havz_peer_call(&t, req, reply, &reached);
+		cs->local_recv = havz_realtime_ms();
+		if (!rc && reply->result != HAVZ_RES_OK)
+			rc = -EACCES;
+		if (!rc) {
+			const char *now = strstr(reply->payload, "now_ms=");
+
+			snprintf(text, size, "%s", reply->payload);
+			cs->peer = now ? strtoll(now + 7, NULL, 10) : 0;
+		}
+	}
+	free(req);
+	free(reply);
+	return rc;
+}
+
+static int peer_check(struct sw *s)
+{
+	struct havz_clock_sample cs[CLOCK_SAMPLES];
+	char text[HAVZ_WIRE_PAYLOAD_MAX + 1];
+	int rc = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < CLOCK_SAMPLES; i++) {
+		rc = peer_ask(s, "", text, sizeof(text), &cs[n]);
+		if (rc)
+			break;
+		if (strstr(text, "busy=1")) {
+			qb_log(LOG_ERR, "switchover: refused: a switchover runs on %s",
+			       s->peer->name);
+			return -EBUSY;
+		}
+		n++;
+	}
+	if (rc) {
+		qb_log(LOG_ERR,
+		       "switchover: refused: the peer %s (ha-vzd at %s port %u) does not answer: "
+		       "%s",
+		       s->peer->name, s->peer->management, s->cfg.control_port, strerror(-rc));
+		return rc;
+	}
+	s->have_offset = havz_clock_offset(cs, n, &s->offset, &s->offset_err) == 0;
+	return 0;
+}
+
+/* ---- preflight ---- */
+
+static int run_probe(const char *const argv[], struct havz_run_result *res)
+{
+	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+	const char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			       "LC_ALL=C", NULL };
+
+	ro.capture = true;
+	ro.timeout_ms = PROBE_MS;
+	ro.new_session = true; /* CRIU's autofs probe (LAB-NOTES) */
+	ro.envp = envp;
+	ro.cwd = "/";
+	return havz_run(argv, &ro, res);
+}
+
+static bool feature(struct havz_run_result *res, const char *name)
+{
+	const char *argv[] = { "criu", "check", "--feature", name, NULL };
+
+	return run_probe(argv, res) == 0 && res->status == 0;
+}
+
+static bool module_builtin(const char *m, void *ctx)
+{
+	char path[128];
+
+	(void)ctx;
+	snprintf(path, sizeof(path), "/sys/module/%s", m);
+	return access(path, F_OK) == 0;
+}
+
+static bool path_is_symlink(const char *path, void *ctx)
+{
+	struct stat st;
+
+	(void)ctx;
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+static bool executable(const char *name)
+{
+	static const char *const dirs[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin", NULL };
+	char path[128];
+
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		if (access(path, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void preflight(const struct havz_container *ct, struct havz_preflight *pf)
+{
+	struct havz_run_result *res = malloc(sizeof(*res));
+	struct havz_buf mods = { 0 }, lxc = { 0 }, aa = { 0 };
+	struct havz_preflight_in in = { 0 };
+	const char *check[] = { "criu", "check", NULL };
+	char path[HAVZ_PATH_MAX + HAVZ_NAME_MAX + 16];
+	int rc;
+
+	if (!res) {
+		memset(pf, 0, sizeof(*pf));
+		snprintf(pf->reason, sizeof(pf->reason), "out of memory");
+		return;
+	}
+	rc = run_probe(check, res);
+	in.criu_found = rc != -ENOENT;
+	in.criu_check = rc ? 127 : res->status;
+	in.criu_output = rc ? strerror(-rc) : res->output;
+	char *out = strdup(in.criu_output);
+	in.criu_output = out;
+	in.mem_dirty_track = feature(res, "mem_dirty_track");
+	in.uffd = feature(res, "uffd");
+	in.uffd_noncoop = feature(res, "uffd-noncoop");
+	in.iptables = executable("iptables");
+	if (!havz_file_read("/proc/modules", HAVZ_BUF_LIMIT - 1, &mods))
+		in.proc_modules = mods.data;
+	in.builtin = module_builtin;
+	snprintf(path, sizeof(path), "%s/%s/config", ct->mount, ct->name);
+	if (!havz_file_read(path, HAVZ_BUF_LIMIT - 1, &lxc))
+		in.lxc_config = lxc.data ? lxc.data : "";
+	in.apparmor = !havz_file_read("/sys/module/apparmor/parameters/enabled", 64, &aa) &&
+		      aa.data && aa.data[0] == 'Y';
+	in.is_symlink = path_is_symlink;
+	in.precopy_rounds = ct->precopy_rounds;
+	havz_preflight_eval(&in, pf);
+	free(out);
+	havz_buf_free(&mods);
+	havz_buf_free(&lxc);
+	havz_buf_free(&aa);
+	free(res);
+}
+
+/* ---- preparing each container ---- */
+
+static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
+{
+	const struct havz_container *ct = m->ct;
+	struct havz_ckpt_report rep = { 0 };
+	struct havz_buf b = { 0 };
+	char v[64], marker[HAVZ_PATH_MAX + 32];
+	int64_t t = 0;
+	enum havz_ct_state st = havz_ct_state(ct);
+
+	if (cold)
+		snprintf(m->cold_why, sizeof(m->cold_why), "--cold");
+	else if (ct->checkpoint != HAVZ_CKPT_SWITCHOVER)
+		snprintf(m->cold_why, sizeof(m->cold_why), "checkpoint = off");
+	else if (st != HAVZ_CT_RUNNING)
+		snprintf(m->cold_why, sizeof(m->cold_why), "it is %s, not running",
+			 havz_ct_state_name(st));
+	if (!m->cold_why[0]) {
+		int64_t p0 = since(s);
+
+		preflight(ct, &m->pf);
+		if (m->pf.live) {
+			m->live = true;
+			phase(s, "%s: preflight: live switchover possible%s%s (%" PRId64 " ms)",
+			      ct->name, m->pf.notes[0] ? "; " : "", m->pf.notes, since(s) - p0);
+		} else {
+			snprintf(m->cold_why, sizeof(m->cold_why), "%s", m->pf.reason);
+		}
+	}
+	if (!m->live)
+		phase(s, "%s: will move COLD (stop, start): %s", ct->name, m->cold_why);
+	if (m->live && m->pf.predump) {
+		struct havz_ckpt_opts opts = { .max_precopy_rounds = ct->precopy_rounds,
+					       .timeout_ms = 120000 };
+		int rc;
+
+		t = since(s);
+		phase(s, "%s: pre-dump rounds while it runs (at most %u)", ct->name,
+		      ct->precopy_rounds);
+		rc = havz_checkpoint_predump(&s->cfg, ct, &opts, &rep);
+		t = since(s) - t;
+		if (rc)
+			phase(s, "%s: pre-dump failed (%s): the final dump does it all", ct->name,
+			      rep.reason);
+		else
+			phase(s, "%s: %u pre-dump rounds in %" PRId64 " ms", ct->name,
+			      rep.precopy_rounds, t);
+	}
+	havz_report_add(&b, "id", id);
+	havz_report_add(&b, "from", s->self->name);
+	havz_report_add(&b, "to", s->peer->name);
+	havz_report_add(&b, "lazy", m->live && m->pf.lazy ? "1" : "0");
+	snprintf(v, sizeof(v), "%u", rep.precopy_rounds);
+	havz_report_add(&b, "predump_rounds", v);
+	snprintf(v, sizeof(v), "%" PRId64, t);
+	havz_report_add(&b, "predump_ms", v);
+	if (havz_report_begin(ct, &b))
+		qb_log(LOG_WARNING, "switchover: %s: cannot write its report", ct->name);
+	havz_buf_free(&b);
+	snprintf(marker, sizeof(marker), "%s" MARKER_REL, ct->mount);
+	if (m->live) {
+		if (havz_file_write_atomic(marker, id, strlen(id), 0600)) {
+			snprintf(m->cold_why, sizeof(m->cold_why),
+				 "cannot write the checkpoint marker");
+			m->live = false;
+			phase(s, "%s: will move COLD: %s", ct->name, m->cold_why);
+		}
+	} else {
+		unlink(marker);
+	}
+}
+
+/* ---- watching the move ---- */
+
+static void show_changes(struct sw *s, struct move *m, const struct havz_report *r)
+{
+	struct havz_report *o = &m->seen;
+	const char *n = m->ct->name;
+
+	if (r->stop_begin && !o->stop_begin)
+		phase(s, "%s: %s: heartbeat stops it (agent stop)", n, s->self->name);
+	if (r->dump_begin && !o->dump_begin)
+		phase(s, "%s: %s: final dump: frozen", n, s->self->name);
+	if (r->dump_end && !o->dump_end)
+		phase(s,
+		      "%s: %s: final dump done in %" PRId64 " ms (CRIU frozen %u ms), %" PRIu64
+		      " bytes",
+		      n, s->self->name, r->dump_end - r->dump_begin, r->freeze_ms, r->dump_bytes);
+	if (r->stop_result[0] && !o->stop_result[0])
+		phase(s, "%s: %s: %s", n, s->self->name, r->stop_result);
+	if (r->stop_end && !o->stop_end)
+		phase(s, "%s: %s: agent stop done (%" PRId64 " ms)", n, s->self->name,
+		      r->stop_end - r->stop_begin);
+	if (r->start_begin && !o->start_begin)
+		phase(s, "%s: %s: heartbeat starts it (agent start)", n,
+		      r->start_node[0] ? r->start_node : s->peer->name);
+	if (r->restore_begin && !o->restore_begin)
+		phase(s, "%s: %s: restore%s", n, s->peer->name, r->lazy ? " (lazy-pages)" : "");
+	if (r->start_result[0] && !o->start_result[0])
+		phase(s, "%s: %s: %s", n, s->peer->name, r->start_result);
+	if (r->start_end && !o->start_end)
+		phase(s, "%s: %s: agent start done (%" PRId64 " ms)", n, s->peer->name,
+		      r->start_end - r->start_begin);
+	*o = *r;
+}
+
+static bool read_local(struct move *m, struct havz_report *r)
+{
+	struct havz_buf b = { 0 };
+	bool ok = havz_ct_mount_check(m->ct) == 0 && havz_report_read(m->ct, 8192, &b) == 0 &&
+		  b.data && havz_report_parse(b.data, r) == 0;
+
+	havz_buf_free(&b);
+	return ok;
+}
+
+/* One look at every container; true when all are done. */
+static bool watch_round(struct sw *s, struct move *mv, size_t n, const char *id)
+{
+	bool all = true;
+
+	for (size_t i = 0; i < n; i++) {
+		struct move *m = &mv[i];
+		struct havz_report r;
+		char text[HAVZ_WIRE_PAYLOAD_MAX + 1];
+		struct havz_clock_sample cs;
+
+		if (m->done)
+			continue;
+		if (!m->unmounted) {
+			if (read_local(m, &r) && !strcmp(r.id, id))
+				show_changes(s, m, &r);
+			if (havz_ct_mount_check(m->ct)) {
+				m->unmounted = true;
+				phase(s, "%s: %s: unmounted, DRBD goes secondary here", m->ct->name,
+				      s->self->name);
+			}
+		}
+		if (m->unmounted && peer_ask(s, m->ct->name, text, sizeof(text), &cs) == 0 &&
+		    havz_report_parse(text, &r) == 0 && !strcmp(r.id, id)) {
+			if (r.start_begin && !m->seen.start_begin)
+				phase(s, "%s: %s: DRBD primary, mounted", m->ct->name,
+				      s->peer->name);
+			show_changes(s, m, &r);
+			if (r.start_end) {
+				m->done = true;
+				m->last = r;
+			}
+		}
+		all = all && m->done;
+	}
+	return all;
+}
+
+static void write_last(const struct sw *s, const struct move *m, const char *outcome,
+		       int64_t freeze)
+{
+	char line[600], path[] = HAVZ_LAST_SWITCHOVER;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	struct havz_buf old = { 0 }, b = { 0 };
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(line, sizeof(line), "%s %s %s->%s freeze_ms=%" PRId64 " bytes=%" PRIu64 " %s\n",
+		 m->ct->name, stamp, s->self->name, s->peer->name, freeze, m->last.dump_bytes,
+		 outcome);
+	/* One line per container: keep the others' lines. */
+	if (!havz_file_read(path, 65536, &old) && old.data) {
+		for (char *l = strtok(old.data, "\n"); l; l = strtok(NULL, "\n")) {
+			size_t len = strlen(m->ct->name);
+
+			if (strncmp(l, m->ct->name, len) || l[len] != ' ') {
+				havz_buf_append(&b, l, strlen(l));
+				havz_buf_append(&b, "\n", 1);
+			}
+		}
+	}
+	havz_buf_append(&b, line, strlen(line));
+	if (havz_file_write_atomic(path, b.data, b.len, 0644))
+		qb_log(LOG_WARNING, "switchover: cannot write %s", path);
+	havz_buf_free(&old);
+	havz_buf_free(&b);
+}
+
+static int run_hb(const char *prog, const char *arg)
+{
+	const char *argv[] = { prog, arg, NULL };
+	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+	struct havz_run_result *res = malloc(sizeof(*res));
+	int rc;
+
+	if (!res)
+		return -ENOMEM;
+	ro.capture = true;
+	ro.timeout_ms = 60000;
+	rc = havz_run(argv, &ro, res);
+	if (!rc && res->status) {
+		qb_log(LOG_ERR, "switchover: %s %s exited with %d: %.300s", prog, arg, res->status,
+		       res->output);
+		rc = -EIO;
+	}
+	free(res);
+	return rc;
+}
+
+/* Nothing was handed over: withdraw the checkpoint requests and the pre-dumps' use. */
+static void give_up(struct move *mv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[HAVZ_PATH_MAX + 32];
+
+		snprintf(path, sizeof(path), "%s" MARKER_REL, mv[i].ct->mount);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/.ha-vz/checkpoint/pre/STATE", mv[i].ct->mount);
+		unlink(path);
+		havz_report_note(mv[i].ct, "cli_result", "not handed over: heartbeat did not act");
+	}
+}
+
+/* The peer did not get the containers running in time: take them back here. */
+static int recover(struct sw *s, struct move *mv, size_t n, long long deadline_s)
+{
+	phase(s, "taking the resources back to %s (%s all)", s->self->name, HAVZ_HB_TAKEOVER);
+	if (run_hb(HAVZ_HB_TAKEOVER, "all")) {
+		phase(s, "%s all failed: see heartbeat's log; the containers run nowhere",
+		      HAVZ_HB_TAKEOVER);
+		return -EIO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct move *m = &mv[i];
+
+		if (m->done)
+			continue;
+		while (time(NULL) < deadline_s + 120 && havz_ct_state(m->ct) != HAVZ_CT_RUNNING)
+			usleep(POLL_MS * 1000);
+		struct havz_report r;
+		bool running = havz_ct_state(m->ct) == HAVZ_CT_RUNNING;
+
+		if (read_local(m, &r))
+			m->last = r;
+		phase(s, "%s: %s on %s%s%s", m->ct->name, running ? "RUNS AGAIN" : "DOES NOT RUN",
+		      s->self->name, m->last.start_result[0] ? ": " : "", m->last.start_result);
+		write_last(s, m, running ? "failed-back" : "failed", 0);
+	}
+	return -EIO;
+}
+
+int cmd_switchover(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "cold", no_argument, NULL, 'C' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = HAVZ_DEFAULT_CONFIG, *name = NULL;
+	const char *held[HAVZ_CONTAINERS_MAX];
+	unsigned long long timeout_s = DEFAULT_TIMEOUT_S;
+	struct move *mv = NULL;
+	struct sw s = { 0 };
+	struct utsname u;
+	bool all = false, cold = false;
+	char why[300], id[64];
+	size_t n = 0;
+	int opt, lock = -1, holder, rc = HAVZ_EXIT_FAIL;
+	long long deadline;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "ac:t:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a': all = true; break;
+		case 'C': cold = true; break;
+		case 'c': path = optarg; break;
+		case 't':
+			if (havz_parse_uint(optarg, 10, 3600, &timeout_s)) {
+				qb_log(LOG_ERR, "switchover: --timeout: 10 to 3600 seconds");
+				return HAVZ_EXIT_USAGE;
+			}
+			break;
+		case 'h': usage_switchover(); return HAVZ_EXIT_OK;
+		default: usage_switchover(); return HAVZ_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		name = argv[optind++];
+	if (optind != argc || (name && all)) {
+		qb_log(LOG_ERR, "switchover: give one container NAME or --all");
+		return HAVZ_EXIT_USAGE;
+	}
+	if (cli_load_config(path, &s.cfg))
+		return HAVZ_EXIT_CONFIG;
+	s.t0 = havz_realtime_ms();
+	if (uname(&u))
+		goto out;
+	u.nodename[strcspn(u.nodename, ".")] = '\0';
+	s.self = havz_config_node(&s.cfg, u.nodename);
+	if (!s.self) {
+		qb_log(LOG_ERR, "switchover: this node '%s' is not in %s", u.nodename, path);
+		goto out;
+	}
+	s.peer = havz_config_peer(&s.cfg, s.self);
+	if (s.cfg.stack != HAVZ_STACK_HEARTBEAT) {
+		qb_log(LOG_ERR, "switchover: only the heartbeat stack is supported so far");
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	lock = havz_swlock_take(&holder);
+	if (lock < 0) {
+		qb_log(LOG_ERR, "switchover: refused: %s",
+		       lock == -EBUSY ? "a switchover runs on this node already"
+				      : "cannot take the switchover lock");
+		if (holder)
+			qb_log(LOG_ERR, "switchover: (pid %d)", holder);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	for (size_t i = 0; i < s.cfg.n_containers; i++)
+		if (havz_ct_mount_check(&s.cfg.containers[i]) == 0)
+			held[n++] = s.cfg.containers[i].name;
+	if (havz_switchover_select(name, held, n, why, sizeof(why))) {
+		qb_log(LOG_ERR, "switchover: refused: %s", why);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	rc = havz_auth_key_read(s.cfg.auth_key_file, &s.key);
+	if (rc) {
+		qb_log(LOG_ERR, "switchover: cluster key %s: %s", s.cfg.auth_key_file,
+		       strerror(-rc));
+		rc = HAVZ_EXIT_FAIL;
+		goto out;
+	}
+	if (peer_check(&s)) {
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	phase(&s,
+	      "switchover %s -> %s: %zu container%s; peer answers (clock offset %+" PRId64
+	      " ms +- %" PRId64 ")",
+	      s.self->name, s.peer->name, n, n == 1 ? "" : "s", s.have_offset ? s.offset : 0,
+	      s.have_offset ? s.offset_err : 0);
+	mv = calloc(n, sizeof(*mv));
+	if (!mv)
+		goto out;
+	snprintf(id, sizeof(id), "%s-%lld", s.self->name, (long long)(s.t0 / 1000));
+	for (size_t i = 0; i < n; i++) {
+		mv[i].ct = havz_config_container(&s.cfg, held[i]);
+		prepare(&s, &mv[i], cold, id);
+	}
+	deadline = (long long)time(NULL) + (long long)timeout_s;
+	for (unsigned attempt = 1;; attempt++) {
+		long long until = (long long)time(NULL) + STANDBY_ACT_S;
+		bool acted = false;
+
+		phase(&s, "handing over: %s all%s", HAVZ_HB_STANDBY, attempt > 1 ? " (again)" : "");
+		if (run_hb(HAVZ_HB_STANDBY, "all")) {
+			phase(&s, "%s all failed; nothing was handed over", HAVZ_HB_STANDBY);
+			give_up(mv, n);
+			rc = HAVZ_EXIT_FAIL;
+			goto out;
+		}
+		/* Heartbeat ignores a standby while it still negotiates resources: look. */
+		while (!acted && (long long)time(NULL) < until) {
+			watch_round(&s, mv, n, id);
+			for (size_t i = 0; i < n; i++)
+				acted = acted || mv[i].seen.stop_begin || mv[i].unmounted;
+			if (!acted)
+				usleep(POLL_MS * 1000);
+		}
+		if (acted)
+			break;
+		if (attempt == STANDBY_TRIES) {
+			phase(&s,
+			      "heartbeat did not act on %s all within %d s, %u times (see its "
+			      "log): "
+			      "nothing was stopped, the containers run here as before",
+			      HAVZ_HB_STANDBY, STANDBY_ACT_S, attempt);
+			give_up(mv, n);
+			rc = HAVZ_EXIT_FAIL;
+			goto out;
+		}
+	}
+	while (!watch_round(&s, mv, n, id) && time(NULL) < deadline)
+		usleep(POLL_MS * 1000);
+
+	bool ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		struct move *m = &mv[i];
+		const char *res = m->last.start_result;
+		bool restored = !strncmp(res, "restored", 8), cold_ok = !strncmp(res, "cold", 4);
+		int64_t freeze = 0;
+
+		if (!m->done || !(restored || cold_ok || !res[0])) {
+			phase(&s, "%s: NOT running on %s within %llu s%s%s", m->ct->name,
+			      s.peer->name, timeout_s, res[0] ? ": " : "", res);
+			ok = false;
+			continue;
+		}
+		if (restored && s.have_offset && havz_freeze_ms(&m->last, s.offset, &freeze) == 0)
+			phase(&s,
+			      "%s: LIVE on %s: freeze %" PRId64 " ms (+- %" PRId64
+			      " ms clock offset), final dump %" PRIu64 " bytes, %u pre-dumps",
+			      m->ct->name, s.peer->name, freeze, s.offset_err, m->last.dump_bytes,
+			      m->last.predump_rounds);
+		else if (restored)
+			phase(&s,
+			      "%s: LIVE on %s (freeze not measured), final dump %" PRIu64 " bytes",
+			      m->ct->name, s.peer->name, m->last.dump_bytes);
+		else
+			phase(&s, "%s: COLD on %s: %s%s%s", m->ct->name, s.peer->name,
+			      m->cold_why[0] ? m->cold_why : m->last.stop_result,
+			      res[0] && strcmp(res, "cold: checkpoint = off") ? "; " : "",
+			      res[0] && strcmp(res, "cold: checkpoint = off") ? res : "");
+		snprintf(why, sizeof(why), "%s",
+			 restored ? (strstr(res, "lazily") ? "live-lazy" : "live") : "cold");
+		write_last(&s, m, why, freeze);
+	}
+	if (!ok) {
+		recover(&s, mv, n, deadline);
+		rc = HAVZ_EXIT_FAIL;
+		goto out;
+	}
+	phase(&s, "switchover done");
+	rc = HAVZ_EXIT_OK;
+out:
+	if (lock >= 0)
+		close(lock);
+	free(mv);
+	havz_buf_wipe_free(&s.key);
+	havz_config_free(&s.cfg);
+	return rc;
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Local switchover state: see swstate.h. */
+#include "common/swstate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "havz/files.h"
+#include "havz/switchover.h"
+
+#define LOCK_PATH HAVZ_RUN_DIR "/switchover.lock"
+
+int64_t havz_realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static pid_t read_pid(const char *path)
+{
+	struct havz_buf b = { 0 };
+	long v = 0;
+
+	if (!havz_file_read(path, 64, &b) && b.data)
+		v = strtol(b.data, NULL, 10);
+	havz_buf_free(&b);
+	return v > 0 ? (pid_t)v : 0;
+}
+
+int havz_swlock_take(int *holder)
+{
+	char pid[32];
+	int fd, n;
+
+	*holder = 0;
+	if (havz_mkdir_parents(HAVZ_RUN_DIR, 0755))
+		return -errno;
+	fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = errno;
+
+		close(fd);
+		*holder = read_pid(LOCK_PATH);
+		return err == EWOULDBLOCK ? -EBUSY : -err;
+	}
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, (size_t)n, 0) != n) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+bool havz_swlock_busy(void)
+{
+	int fd = open(LOCK_PATH, O_RDONLY | O_CLOEXEC);
+	bool busy = false;
+
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB))
+		busy = errno == EWOULDBLOCK;
+	else
+		flock(fd, LOCK_UN);
+	close(fd);
+	return busy;
+}
+
+static void agent_path(const char *name, char *out, size_t size)
+{
+	snprintf(out, size, HAVZ_RUN_DIR "/agent.%s", name);
+}
+
+void havz_agent_busy_set(const char *name, bool on)
+{
+	char path[PATH_MAX], pid[32];
+
+	agent_path(name, path, sizeof(path));
+	if (!on) {
+		unlink(path);
+		return;
+	}
+	if (havz_mkdir_parents(HAVZ_RUN_DIR, 0755))
+		return;
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	havz_file_write_atomic(path, pid, strlen(pid), 0644);
+}
+
+bool havz_agent_busy(const char *name)
+{
+	char path[PATH_MAX];
+	pid_t pid;
+
+	agent_path(name, path, sizeof(path));
+	pid = read_pid(path);
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+static void report_path(const struct havz_container *ct, char *out, size_t size)
+{
+	snprintf(out, size, "%s" HAVZ_REPORT_REL, ct->mount);
+}
+
+void havz_report_note(const struct havz_container *ct, const char *key, const char *fmt, ...)
+{
+	struct havz_buf b = { 0 };
+	char path[PATH_MAX], value[400], dir[PATH_MAX];
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	for (char *p = value; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	snprintf(dir, sizeof(dir), "%s/.ha-vz", ct->mount);
+	if (access(dir, F_OK))
+		return;
+	report_path(ct, path, sizeof(path));
+	if (havz_report_add(&b, key, value) == 0) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			if (write(fd, b.data, b.len) != (ssize_t)b.len)
+				unlink(path); /* a torn report is worse than none */
+			fsync(fd);
+			close(fd);
+		}
+	}
+	havz_buf_free(&b);
+}
+
+int havz_report_begin(const struct havz_container *ct, const struct havz_buf *text)
+{
+	char path[PATH_MAX];
+
+	report_path(ct, path, sizeof(path));
+	return havz_file_write_atomic(path, text->data ? text->data : "", text->len, 0644);
+}
+
+int havz_report_read(const struct havz_container *ct, size_t limit, struct havz_buf *out)
+{
+	char path[PATH_MAX];
+
+	report_path(ct, path, sizeof(path));
+	return havz_file_read(path, limit, out);
+}
