@@ -225,8 +225,9 @@ assert all(c["where"] == "nowhere" and c["node"] is None for c in d["containers"
 		fail "beta: $(ct_view "$NS_B" "$WEB")" "$(cat "$T/beta.log")"
 	wait_for 80 view_is "$NS_A" "$WEB" "peer beta running 0" ||
 		fail "alpha: $(ct_view "$NS_A" "$WEB")" "$(cat "$T/alpha.log")"
-	view_is "$NS_A" "$DB" "nowhere None None 0"
-	view_is "$NS_B" "$DB" "nowhere None None 0"
+	# "nowhere" needs a poll of the peer: beta started first, so give it a poll interval.
+	wait_for 80 view_is "$NS_A" "$DB" "nowhere None None 0" || fail "alpha db: $(ct_view "$NS_A" "$DB")"
+	wait_for 80 view_is "$NS_B" "$DB" "nowhere None None 0" || fail "beta db: $(ct_view "$NS_B" "$DB")"
 	grep -q "container $WEB: unknown -> running" "$T/beta.log"
 	# alpha does not hold it: never monitored there.
 	if grep -q "container $WEB:" "$T/alpha.log"; then fail "alpha supervised $WEB"; fi
