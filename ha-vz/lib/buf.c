@@ -83,3 +83,14 @@ void havz_buf_wipe_free(struct havz_buf *b)
 		OPENSSL_cleanse(b->data, b->cap);
 	havz_buf_free(b);
 }
+
+void havz_why_set(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || !size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, size, fmt, ap);
+	va_end(ap);
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The checkpoint hook contract without the running: names, ownership, environment. */
+#include "havz/buf.h"
 #include "havz/hookpolicy.h"
 
 #include <dirent.h>
@@ -49,19 +50,6 @@ bool havz_hook_name_ok(const char *name)
 	return true;
 }
 
-static void why_set(char *why, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void why_set(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-}
-
 int havz_path_secure(const char *path, bool is_file, char *why, size_t why_size)
 {
 	char real[PATH_MAX], *slash;
@@ -72,27 +60,27 @@ int havz_path_secure(const char *path, bool is_file, char *why, size_t why_size)
 	if (!realpath(path, real)) {
 		int rc = -errno;
 
-		why_set(why, why_size, "%s: %s", path, strerror(errno));
+		havz_why_set(why, why_size, "%s: %s", path, strerror(errno));
 		return rc;
 	}
 	for (unsigned level = 0;; level++) {
 		if (stat(real, &st)) {
-			why_set(why, why_size, "%s: %s", real, strerror(errno));
+			havz_why_set(why, why_size, "%s: %s", real, strerror(errno));
 			return -EPERM;
 		}
 		if (level == 0 && is_file && !S_ISREG(st.st_mode)) {
-			why_set(why, why_size, "%s is not a regular file", real);
+			havz_why_set(why, why_size, "%s is not a regular file", real);
 			return -EPERM;
 		}
 		if (st.st_uid != 0) {
-			why_set(why, why_size, "%s is owned by uid %u, not root", real,
-				(unsigned)st.st_uid);
+			havz_why_set(why, why_size, "%s is owned by uid %u, not root", real,
+				     (unsigned)st.st_uid);
 			return -EPERM;
 		}
 		if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
 		    (level < strict || !S_ISDIR(st.st_mode) || !(st.st_mode & S_ISVTX))) {
-			why_set(why, why_size, "%s is writable by %s", real,
-				(st.st_mode & S_IWOTH) ? "others" : "its group");
+			havz_why_set(why, why_size, "%s is writable by %s", real,
+				     (st.st_mode & S_IWOTH) ? "others" : "its group");
 			return -EPERM;
 		}
 		if (!strcmp(real, "/"))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The checkpoint manifest, the filesystem identity it carries, and the single-use claim. */
+#include "havz/buf.h"
 #include "havz/manifest.h"
 
 #include <dirent.h>
@@ -17,19 +18,6 @@
 #include <openssl/evp.h>
 
 #define SCAN_DEPTH_MAX 8
-
-static void why_set(char *why, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void why_set(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-}
 
 void havz_manifest_free(struct havz_manifest *m)
 {
@@ -171,7 +159,7 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 	int rc = 0;
 
 	if (depth > SCAN_DEPTH_MAX) {
-		why_set(why, why_size, "%s: directories nested too deep", prefix);
+		havz_why_set(why, why_size, "%s: directories nested too deep", prefix);
 		close(dfd);
 		return -EINVAL;
 	}
@@ -189,20 +177,20 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 			continue;
 		if (snprintf(rel, sizeof(rel), "%s%s%s", prefix, *prefix ? "/" : "", de->d_name) >=
 		    HAVZ_MANIFEST_PATH_MAX) {
-			why_set(why, why_size, "%s%s: path too long", prefix, de->d_name);
+			havz_why_set(why, why_size, "%s%s: path too long", prefix, de->d_name);
 			rc = -EINVAL;
 			break;
 		}
 		if (skipped(rel, de->d_name))
 			continue;
 		if (!path_ok(rel)) {
-			why_set(why, why_size, "%s: unexpected characters in the name", rel);
+			havz_why_set(why, why_size, "%s: unexpected characters in the name", rel);
 			rc = -EINVAL;
 			break;
 		}
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
 			rc = -errno;
-			why_set(why, why_size, "%s: %s", rel, strerror(errno));
+			havz_why_set(why, why_size, "%s: %s", rel, strerror(errno));
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -211,7 +199,7 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 
 			if (sub < 0) {
 				rc = -errno;
-				why_set(why, why_size, "%s: %s", rel, strerror(errno));
+				havz_why_set(why, why_size, "%s: %s", rel, strerror(errno));
 				break;
 			}
 			rc = scan_dir(sub, rel, depth + 1, m, why, why_size);
@@ -227,15 +215,15 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 			e->is_link = true;
 			n = readlinkat(dirfd(d), de->d_name, e->target, sizeof(e->target) - 1);
 			if (n < 0 || (size_t)n >= sizeof(e->target) - 1) {
-				why_set(why, why_size, "%s: unreadable symlink", rel);
+				havz_why_set(why, why_size, "%s: unreadable symlink", rel);
 				rc = n < 0 ? -errno : -EINVAL;
 				break;
 			}
 			e->target[n] = '\0';
 			if (!link_target_ok(rel, e->target)) {
-				why_set(why, why_size,
-					"%s: symlink to '%s' leaves the image directory", rel,
-					e->target);
+				havz_why_set(why, why_size,
+					     "%s: symlink to '%s' leaves the image directory", rel,
+					     e->target);
 				rc = -EINVAL;
 			}
 		} else if (S_ISREG(st.st_mode)) {
@@ -251,15 +239,17 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 				    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 			if (fd < 0) {
 				rc = -errno;
-				why_set(why, why_size, "%s: %s", rel, strerror(errno));
+				havz_why_set(why, why_size, "%s: %s", rel, strerror(errno));
 				break;
 			}
 			rc = hash_fd(fd, e->sha256, &e->size);
 			close(fd);
 			if (rc)
-				why_set(why, why_size, "%s: cannot read: %s", rel, strerror(-rc));
+				havz_why_set(why, why_size, "%s: cannot read: %s", rel,
+					     strerror(-rc));
 		} else {
-			why_set(why, why_size, "%s: not a regular file, directory or symlink", rel);
+			havz_why_set(why, why_size, "%s: not a regular file, directory or symlink",
+				     rel);
 			rc = -EINVAL;
 		}
 	}
@@ -282,7 +272,7 @@ int havz_manifest_scan(const char *dir, struct havz_manifest *m, char *why, size
 
 	if (dfd < 0) {
 		rc = -errno;
-		why_set(why, why_size, "%s: %s", dir, strerror(errno));
+		havz_why_set(why, why_size, "%s: %s", dir, strerror(errno));
 		return rc;
 	}
 	rc = scan_dir(dfd, "", 0, m, why, why_size);
@@ -572,7 +562,7 @@ int havz_manifest_parse(const char *text, struct havz_manifest *m, char *why, si
 		rc = -EINVAL;
 	}
 	if (rc) {
-		why_set(why, why_size, "MANIFEST line %d: %s", lineno, err);
+		havz_why_set(why, why_size, "MANIFEST line %d: %s", lineno, err);
 		havz_manifest_free(m);
 	}
 	return rc;
@@ -586,8 +576,8 @@ int havz_manifest_verify(const struct havz_manifest *want, const char *ct, const
 	int rc;
 
 	if (strcmp(want->container, ct)) {
-		why_set(why, why_size, "the image belongs to container '%s', not '%s'",
-			want->container, ct);
+		havz_why_set(why, why_size, "the image belongs to container '%s', not '%s'",
+			     want->container, ct);
 		return -ESTALE;
 	}
 	rc = havz_manifest_scan(dir, &have, why, why_size);
@@ -602,30 +592,31 @@ int havz_manifest_verify(const struct havz_manifest *want, const char *ct, const
 		int cmp = !w ? 1 : !h ? -1 : strcmp(w->path, h->path);
 
 		if (cmp < 0) {
-			why_set(why, why_size, "missing file %s", w->path);
+			havz_why_set(why, why_size, "missing file %s", w->path);
 			goto out;
 		}
 		if (cmp > 0) {
-			why_set(why, why_size, "extra file %s (not in the manifest)", h->path);
+			havz_why_set(why, why_size, "extra file %s (not in the manifest)", h->path);
 			goto out;
 		}
 		if (w->is_link != h->is_link) {
-			why_set(why, why_size, "%s: %s in the manifest, %s on disk", w->path,
-				w->is_link ? "symlink" : "file", h->is_link ? "symlink" : "file");
+			havz_why_set(why, why_size, "%s: %s in the manifest, %s on disk", w->path,
+				     w->is_link ? "symlink" : "file",
+				     h->is_link ? "symlink" : "file");
 			goto out;
 		}
 		if (w->is_link && strcmp(w->target, h->target)) {
-			why_set(why, why_size, "%s: symlink to '%s', manifest says '%s'", w->path,
-				h->target, w->target);
+			havz_why_set(why, why_size, "%s: symlink to '%s', manifest says '%s'",
+				     w->path, h->target, w->target);
 			goto out;
 		}
 		if (!w->is_link && w->size != h->size) {
-			why_set(why, why_size, "%s: size %" PRIu64 ", manifest says %" PRIu64,
-				w->path, h->size, w->size);
+			havz_why_set(why, why_size, "%s: size %" PRIu64 ", manifest says %" PRIu64,
+				     w->path, h->size, w->size);
 			goto out;
 		}
 		if (!w->is_link && memcmp(w->sha256, h->sha256, 32)) {
-			why_set(why, why_size, "%s: sha256 mismatch", w->path);
+			havz_why_set(why, why_size, "%s: sha256 mismatch", w->path);
 			goto out;
 		}
 		i++;
@@ -646,28 +637,29 @@ int havz_manifest_claim(const char *dir, char *why, size_t why_size)
 	if (dfd < 0) {
 		rc = -errno;
 		if (rc == -ENOENT)
-			why_set(why, why_size, "no checkpoint image (%s does not exist)", dir);
+			havz_why_set(why, why_size, "no checkpoint image (%s does not exist)", dir);
 		else
-			why_set(why, why_size, "%s: %s", dir, strerror(errno));
+			havz_why_set(why, why_size, "%s: %s", dir, strerror(errno));
 		return rc;
 	}
 	/* The rename is the claim: of two racing restores exactly one wins. */
 	if (renameat(dfd, HAVZ_MANIFEST_NAME, dfd, HAVZ_MANIFEST_USED)) {
 		rc = -errno;
 		if (rc == -ENOENT && !fstatat(dfd, HAVZ_MANIFEST_USED, &st, AT_SYMLINK_NOFOLLOW)) {
-			why_set(why, why_size, "the image was used already (%s/%s)", dir,
-				HAVZ_MANIFEST_USED);
+			havz_why_set(why, why_size, "the image was used already (%s/%s)", dir,
+				     HAVZ_MANIFEST_USED);
 			rc = -ESTALE;
 		} else if (rc == -ENOENT) {
-			why_set(why, why_size, "no checkpoint image (no %s/%s)", dir,
-				HAVZ_MANIFEST_NAME);
+			havz_why_set(why, why_size, "no checkpoint image (no %s/%s)", dir,
+				     HAVZ_MANIFEST_NAME);
 		} else {
-			why_set(why, why_size, "cannot mark the image used: %s", strerror(-rc));
+			havz_why_set(why, why_size, "cannot mark the image used: %s",
+				     strerror(-rc));
 		}
 	} else if (fsync(dfd)) {
 		/* Claimed in memory but maybe not on disk: refuse rather than risk a second use. */
 		rc = -errno;
-		why_set(why, why_size, "cannot sync the used-mark: %s", strerror(-rc));
+		havz_why_set(why, why_size, "cannot sync the used-mark: %s", strerror(-rc));
 	}
 	close(dfd);
 	return rc;
@@ -744,17 +736,18 @@ int havz_fs_identity_check(const struct havz_fs_identity *rec, const struct havz
 	bool cur_drbd = cur->drbd[0] && strcmp(cur->drbd, "-");
 
 	if (strcmp(rec->uuid, cur->uuid)) {
-		why_set(why, why_size, "another filesystem: UUID %s, the image is for %s",
-			cur->uuid, rec->uuid);
+		havz_why_set(why, why_size, "another filesystem: UUID %s, the image is for %s",
+			     cur->uuid, rec->uuid);
 		return -ESTALE;
 	}
 	if (rec_drbd != cur_drbd) {
-		why_set(why, why_size, "DRBD data generation %s at the dump, %s now",
-			rec_drbd ? rec->drbd : "unknown", cur_drbd ? cur->drbd : "unknown");
+		havz_why_set(why, why_size, "DRBD data generation %s at the dump, %s now",
+			     rec_drbd ? rec->drbd : "unknown", cur_drbd ? cur->drbd : "unknown");
 		return -ESTALE;
 	}
 	if (rec_drbd && strcmp(rec->drbd, cur->drbd)) {
-		why_set(why, why_size,
+		havz_why_set(
+			why, why_size,
 			"DRBD data generation changed from %s to %s: the data forked after the "
 			"dump",
 			rec->drbd, cur->drbd);
@@ -763,23 +756,25 @@ int havz_fs_identity_check(const struct havz_fs_identity *rec, const struct havz
 	if (cur->mount_count == rec->mount_count) {
 		if (cur->mount_time == rec->mount_time)
 			return 0; /* still the mount the dump was taken in */
-		why_set(why, why_size,
-			"mounted again since the dump (mount time %" PRId64 ", was %" PRId64 ")",
-			cur->mount_time, rec->mount_time);
+		havz_why_set(why, why_size,
+			     "mounted again since the dump (mount time %" PRId64 ", was %" PRId64
+			     ")",
+			     cur->mount_time, rec->mount_time);
 		return -ESTALE;
 	}
 	if (cur->mount_count == next)
 		return 0; /* one unmount there, one mount here */
 	if (((cur->mount_count - rec->mount_count) & 0xFFFF) < 0x8000)
-		why_set(why, why_size,
+		havz_why_set(
+			why, why_size,
 			"the filesystem was mounted %u times since the dump (mount count %u, was "
 			"%u)",
 			(cur->mount_count - rec->mount_count) & 0xFFFF, cur->mount_count,
 			rec->mount_count);
 	else
-		why_set(why, why_size,
-			"mount count went back from %u to %u (fsck reset or an older copy)",
-			rec->mount_count, cur->mount_count);
+		havz_why_set(why, why_size,
+			     "mount count went back from %u to %u (fsck reset or an older copy)",
+			     rec->mount_count, cur->mount_count);
 	return -ESTALE;
 }
 

@@ -15,6 +15,9 @@ struct havz_buf {
 
 int havz_buf_printf(struct havz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int havz_buf_append(struct havz_buf *b, const char *s, size_t n);
+/* Formats a one-line reason into why[size]; does nothing when why is NULL or size is 0. */
+void havz_why_set(char *why, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Frees the buffer; wipe first when it held a secret. */
 void havz_buf_free(struct havz_buf *b);
 void havz_buf_wipe_free(struct havz_buf *b);
