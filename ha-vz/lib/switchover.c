@@ -111,12 +111,12 @@ int havz_preflight_eval(const struct havz_preflight_in *in, struct havz_prefligh
 		    "kernel modules CRIU needs are not loaded: %s", missing);
 		return 0;
 	}
-	if (!in->lxc_config) {
+	if (!in->node_only && !in->lxc_config) {
 		say(out->reason, sizeof(out->reason), "the container's LXC config cannot be read");
 		return 0;
 	}
-	if (havz_lxc_config_check(in->lxc_config, in->apparmor, in->is_symlink, in->ctx, why,
-				  sizeof(why))) {
+	if (!in->node_only && havz_lxc_config_check(in->lxc_config, in->apparmor, in->is_symlink,
+						    in->ctx, why, sizeof(why))) {
 		say(out->reason, sizeof(out->reason), "container settings: %s", why);
 		return 0;
 	}
@@ -277,6 +277,7 @@ static int64_t num(const char *v)
 int havz_report_parse(const char *text, struct havz_report *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->predump_max = -1;
 	if (!text)
 		return -EINVAL;
 	for (const char *p = text; *p;) {
@@ -306,6 +307,7 @@ int havz_report_parse(const char *text, struct havz_report *r)
 		STR("to", to)
 		NUM("lazy", lazy)
 		NUM("predump_rounds", predump_rounds)
+		NUM("predump_max", predump_max)
 		NUM("predump_ms", predump_ms)
 		NUM("stop_begin", stop_begin)
 		NUM("dump_begin", dump_begin)
@@ -353,5 +355,13 @@ int havz_freeze_ms(const struct havz_report *r, int64_t offset_ms, int64_t *free
 	if (!r->dump_begin || !r->restore_end)
 		return -ENODATA;
 	*freeze_ms = r->restore_end - offset_ms - r->dump_begin;
+	return 0;
+}
+
+int havz_outage_ms(const struct havz_report *r, int64_t offset_ms, int64_t *outage_ms)
+{
+	if (!r->stop_begin || !r->start_end)
+		return -ENODATA;
+	*outage_ms = r->start_end - offset_ms - r->stop_begin;
 	return 0;
 }

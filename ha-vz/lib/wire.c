@@ -54,7 +54,8 @@ static bool op_known(uint8_t op)
 {
 	uint8_t base = op & (uint8_t)~HAVZ_OP_REPLY;
 
-	return base == HAVZ_OP_OUTDATE || base == HAVZ_OP_STATUS || base == HAVZ_OP_SWITCHOVER;
+	return base == HAVZ_OP_OUTDATE || base == HAVZ_OP_STATUS || base == HAVZ_OP_SWITCHOVER ||
+	       base == HAVZ_OP_PREFLIGHT;
 }
 
 int havz_wire_request(struct havz_wire_msg *m, enum havz_wire_op op, const char *sender,

@@ -123,6 +123,16 @@ static void test_preflight_refusals(void **state)
 	in.lxc_config = NULL;
 	havz_preflight_eval(&in, &p);
 	assert_false(p.live);
+	/* The peer's side judges the node alone: no container config there. */
+	in.node_only = true;
+	havz_preflight_eval(&in, &p);
+	assert_true(p.live);
+	in.lxc_config = "lxc.tty.max = 4\n";
+	havz_preflight_eval(&in, &p);
+	assert_true(p.live);
+	in.iptables = false;
+	havz_preflight_eval(&in, &p);
+	assert_false(p.live);
 
 	in = good_in();
 	in.lxc_config = "lxc.tty.max = 4\nlxc.console.path = none\n";
@@ -241,6 +251,10 @@ static void test_report(void **state)
 	assert_int_equal(r.dump_bytes, 12345678901ULL);
 	assert_string_equal(r.stop_result, "cold: final dump failed: x=y");
 	assert_int_equal(r.restore_end, 1700000002500LL); /* the later line wins */
+	assert_int_equal(r.predump_max, -1);		  /* absent: the configuration's */
+	assert_int_equal(havz_report_add(&b, "predump_max", "0"), 0);
+	assert_int_equal(havz_report_parse(b.data, &r), 0);
+	assert_int_equal(r.predump_max, 0);
 	assert_int_equal(havz_report_parse(NULL, &r), -EINVAL);
 	assert_int_equal(havz_report_parse("garbage\n\n=\nx", &r), 0);
 	havz_buf_free(&b);
@@ -268,6 +282,13 @@ static void test_clock(void **state)
 	r.restore_end = 1006500; /* peer clock, 5 s ahead */
 	assert_int_equal(havz_freeze_ms(&r, 5000, &f), 0);
 	assert_int_equal(f, 1500);
+
+	assert_int_equal(havz_outage_ms(&r, 5000, &f), -ENODATA);
+	r.stop_begin = 990000;
+	assert_int_equal(havz_outage_ms(&r, 5000, &f), -ENODATA);
+	r.start_end = 1009000; /* peer clock */
+	assert_int_equal(havz_outage_ms(&r, 5000, &f), 0);
+	assert_int_equal(f, 14000);
 }
 
 int main(void)

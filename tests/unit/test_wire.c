@@ -62,8 +62,9 @@ static void test_request_rejects_bad_names(void **state)
 	assert_int_equal(havz_wire_request(&m, HAVZ_OP_OUTDATE, "alpha",
 					   "ct-0123456789012345678901234567890123456", NOW),
 			 -EINVAL);
-	assert_int_equal(havz_wire_request(&m, (enum havz_wire_op)4, "alpha", "x", NOW), -EINVAL);
+	assert_int_equal(havz_wire_request(&m, (enum havz_wire_op)5, "alpha", "x", NOW), -EINVAL);
 	assert_int_equal(havz_wire_request(&m, HAVZ_OP_SWITCHOVER, "alpha", "", NOW), 0);
+	assert_int_equal(havz_wire_request(&m, HAVZ_OP_PREFLIGHT, "alpha", "", NOW), 0);
 	assert_int_equal(havz_wire_request(&m, HAVZ_OP_STATUS | HAVZ_OP_REPLY, "alpha", "", NOW),
 			 -EINVAL);
 }

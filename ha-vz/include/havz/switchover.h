@@ -29,6 +29,7 @@ struct havz_preflight_in {
 	const char *proc_modules; /* text of /proc/modules */
 	/* A module not in /proc/modules may be built in: the caller's test, or NULL. */
 	bool (*builtin)(const char *module, void *ctx);
+	bool node_only;		/* judge this node alone: no container config to check */
 	const char *lxc_config; /* text of the container's LXC config */
 	bool apparmor;		/* the kernel has AppArmor enabled */
 	/* Is this path (a bind-mount source) a symlink on this node? NULL: never. */
@@ -91,7 +92,8 @@ struct havz_report {
 	char from[40], to[40]; /* node names */
 	bool lazy;	       /* the preflight allows a lazy restore */
 	unsigned predump_rounds;
-	int64_t predump_ms;				    /* time spent in pre-dumps (CLI) */
+	int predump_max;    /* pre-dump rounds the agent's stop may run itself; -1: the config's */
+	int64_t predump_ms; /* time spent in pre-dumps (CLI) */
 	int64_t stop_begin, dump_begin, dump_end, stop_end; /* old node */
 	unsigned freeze_ms;    /* CRIU's frozen time of the final dump */
 	uint64_t dump_bytes;   /* bytes written by the final dump */
@@ -129,5 +131,11 @@ int havz_clock_offset(const struct havz_clock_sample *s, size_t n, int64_t *offs
  * offset = peer - old). -ENODATA when the report lacks either end.
  */
 int havz_freeze_ms(const struct havz_report *r, int64_t offset_ms, int64_t *freeze_ms);
+
+/*
+ * A cold move's outage: from the agent's stop on the old node to the end of
+ * its start on the new one (offset as above). -ENODATA when either is missing.
+ */
+int havz_outage_ms(const struct havz_report *r, int64_t offset_ms, int64_t *outage_ms);
 
 #endif

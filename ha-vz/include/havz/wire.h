@@ -43,6 +43,11 @@ enum havz_wire_op {
 	 * receiver's CLOCK_REALTIME in ms), busy (1: a switchover runs there), and
 	 * the container's switchover report when its volume is mounted there. */
 	HAVZ_OP_SWITCHOVER = 3,
+	/* resource: "". The receiver's own switchover preflight (can it restore,
+	 * lazily?), run by its ha-vzd in the background and kept for a minute.
+	 * Reply payload: state=pending, or state=done with live, predump, lazy
+	 * (0|1), age_ms, reason and notes lines. */
+	HAVZ_OP_PREFLIGHT = 4,
 	HAVZ_OP_REPLY = 0x80 /* or'ed into the op of the request answered */
 };
 

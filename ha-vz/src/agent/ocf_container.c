@@ -526,14 +526,14 @@ static int start_container(struct agent *a, bool report, bool lazy)
 
 /* ---- stop ---- */
 
-static int try_dump(struct agent *a, long long deadline, bool report)
+static int try_dump(struct agent *a, long long deadline, bool report, unsigned precopy_rounds)
 {
 	struct havz_ckpt_opts opts = { 0 };
 	struct havz_ckpt_report rep = { 0 };
 	long long left = deadline - now_ms();
 	int rc;
 
-	opts.max_precopy_rounds = a->ct->precopy_rounds;
+	opts.max_precopy_rounds = precopy_rounds;
 	opts.timeout_ms = left > 4000 ? (unsigned)(left / 2) : 2000;
 	rc = havz_checkpoint_dump(&a->cfg, a->ct, &opts, &rep);
 	if (report && rep.dump_begin_ms)
@@ -564,14 +564,14 @@ static int try_dump(struct agent *a, long long deadline, bool report)
 }
 
 /* Stops the container, with a checkpoint first when checkpoint is set. */
-static int stop_container(struct agent *a, bool checkpoint, bool report)
+static int stop_container(struct agent *a, bool checkpoint, bool report, unsigned precopy_rounds)
 {
 	long long deadline = now_ms() + op_budget_ms(a);
 	char why[HAVZ_CT_WHY_MAX];
 	unsigned shutdown_ms;
 	long long left;
 
-	if (checkpoint && try_dump(a, deadline, report) == 0 &&
+	if (checkpoint && try_dump(a, deadline, report, precopy_rounds) == 0 &&
 	    havz_ct_state(a->ct) == HAVZ_CT_STOPPED)
 		return OCF_SUCCESS;
 	left = deadline - now_ms();
@@ -585,7 +585,7 @@ static int stop_container(struct agent *a, bool checkpoint, bool report)
 	return OCF_SUCCESS;
 }
 
-static int stop_one(struct agent *a, bool report);
+static int stop_one(struct agent *a, bool report, unsigned precopy_rounds);
 
 static int do_stop(struct agent *a)
 {
@@ -596,14 +596,17 @@ static int do_stop(struct agent *a)
 	havz_agent_busy_set(a->name, true);
 	if (report)
 		havz_report_note(a->ct, "stop_begin", "%lld", (long long)havz_realtime_ms());
-	rc = stop_one(a, report);
+	/* ha-vz switchover --precopy N bounds the rounds; its pre-dumps are used first. */
+	rc = stop_one(a, report,
+		      report && r.predump_max >= 0 ? (unsigned)r.predump_max
+						   : a->ct->precopy_rounds);
 	if (report)
 		havz_report_note(a->ct, "stop_end", "%lld", (long long)havz_realtime_ms());
 	havz_agent_busy_set(a->name, false);
 	return rc;
 }
 
-static int stop_one(struct agent *a, bool report)
+static int stop_one(struct agent *a, bool report, unsigned precopy_rounds)
 {
 	enum havz_ct_state s = havz_ct_state(a->ct);
 	bool requested = marker_take(a);
@@ -629,7 +632,7 @@ static int stop_one(struct agent *a, bool report)
 				 !requested ? "no checkpoint requested"
 				 : a->ct->checkpoint != HAVZ_CKPT_SWITCHOVER ? "checkpoint = off"
 									     : "not running");
-	return stop_container(a, checkpoint, report);
+	return stop_container(a, checkpoint, report, precopy_rounds);
 }
 
 /* ---- migration, reload, validate ---- */
@@ -646,7 +649,8 @@ static int do_migrate_to(struct agent *a)
 		return OCF_ERR_GENERIC;
 	}
 	qb_log(LOG_NOTICE, "container %s: migrating to %s", a->name, target ? target : "the peer");
-	return stop_container(a, a->ct->checkpoint == HAVZ_CKPT_SWITCHOVER, false);
+	return stop_container(a, a->ct->checkpoint == HAVZ_CKPT_SWITCHOVER, false,
+			      a->ct->precopy_rounds);
 }
 
 static int do_reload(struct agent *a)

@@ -107,6 +107,17 @@ static void quiet(void *ctx, const char *message)
 	(void)message;
 }
 
+/* The report of ct's last switchover, from its volume when mounted here. */
+static bool volume_report(const struct havz_container *ct, struct havz_report *r)
+{
+	struct havz_buf b = { 0 };
+	bool ok = havz_ct_mount_check(ct) == 0 && havz_report_read(ct, 8192, &b) == 0 && b.data &&
+		  havz_report_parse(b.data, r) == 0 && r->id[0];
+
+	havz_buf_free(&b);
+	return ok;
+}
+
 /* The last switchover of each container held here, from the report on its volume. */
 static void print_volume_reports(const char *path)
 {
@@ -117,11 +128,9 @@ static void print_volume_reports(const char *path)
 		return;
 	for (size_t i = 0; i < cfg.n_containers; i++) {
 		const struct havz_container *ct = &cfg.containers[i];
-		struct havz_buf b = { 0 };
 		struct havz_report r;
 
-		if (havz_ct_mount_check(ct) == 0 && havz_report_read(ct, 8192, &b) == 0 && b.data &&
-		    havz_report_parse(b.data, &r) == 0 && r.id[0]) {
+		if (volume_report(ct, &r)) {
 			if (first)
 				printf("\nlast switchover of the containers here:\n");
 			first = false;
@@ -129,7 +138,6 @@ static void print_volume_reports(const char *path)
 			       r.stop_result[0] ? r.stop_result : "not stopped yet",
 			       r.start_result[0] ? r.start_result : "not started yet");
 		}
-		havz_buf_free(&b);
 	}
 	havz_config_free(&cfg);
 }
@@ -153,11 +161,75 @@ static void print_last_switchover(void)
 	havz_buf_free(&b);
 }
 
-static void print_json(char *text)
+/* "last_switchover":{...} of the container named, when its volume is mounted here. */
+static void json_volume_report(const struct havz_config *cfg, const char *name)
+{
+	const struct havz_container *ct = cfg ? havz_config_container(cfg, name) : NULL;
+	struct havz_report r;
+
+	if (!ct || !volume_report(ct, &r))
+		return;
+	printf(",\"last_switchover\":{\"id\":");
+	json_str(r.id);
+	printf(",\"from\":");
+	json_str(r.from);
+	printf(",\"to\":");
+	json_str(r.to);
+	printf(",\"stop\":");
+	json_str(r.stop_result);
+	printf(",\"start\":");
+	json_str(r.start_result);
+	printf("}");
+}
+
+_Static_assert(HAVZ_NAME_MAX == 32, "the sscanf widths in json_last_switchovers");
+
+/* "switchovers_from_here":[...]: HAVZ_LAST_SWITCHOVER, one line per container. */
+static void json_last_switchovers(void)
+{
+	struct havz_buf b = { 0 };
+	bool first = true;
+
+	printf(",\"switchovers_from_here\":[");
+	if (!havz_file_read(HAVZ_LAST_SWITCHOVER, 65536, &b) && b.data) {
+		for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n")) {
+			/* widths in the format below: HAVZ_NAME_MAX (32) and these sizes - 1 */
+			char ct[33], when[32], move[68], outcome[32];
+			long long freeze;
+			unsigned long long bytes;
+			char *arrow;
+
+			if (sscanf(line, "%32s %31s %67s freeze_ms=%lld bytes=%llu %31s", ct, when,
+				   move, &freeze, &bytes, outcome) != 6 ||
+			    !(arrow = strstr(move, "->")))
+				continue;
+			*arrow = '\0';
+			printf("%s{\"container\":", first ? "" : ",");
+			json_str(ct);
+			printf(",\"time\":");
+			json_str(when);
+			printf(",\"from\":");
+			json_str(move);
+			printf(",\"to\":");
+			json_str(arrow + 2);
+			printf(",\"freeze_ms\":%lld,\"final_dump_bytes\":%llu,\"outcome\":", freeze,
+			       bytes);
+			json_str(outcome);
+			printf("}");
+			first = false;
+		}
+	}
+	printf("]");
+	havz_buf_free(&b);
+}
+
+static void print_json(char *text, const char *path)
 {
 	struct status_line l;
-	bool first_ct = true, opened = false;
+	struct havz_config cfg;
+	bool first_ct = true, opened = false, have_cfg;
 
+	have_cfg = havz_config_load(path, &cfg, quiet, NULL) == 0;
 	printf("{\"version\":1,\"daemon\":\"running\"");
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		split(line, &l);
@@ -186,11 +258,17 @@ static void print_json(char *text)
 			json_str(l.c);
 			printf(",\"state\":");
 			json_str(l.d);
-			printf(",\"restarts\":%lu}", strtoul(l.e, NULL, 10));
+			printf(",\"restarts\":%lu", strtoul(l.e, NULL, 10));
+			json_volume_report(have_cfg ? &cfg : NULL, l.a);
+			printf("}");
 			first_ct = false;
 		}
 	}
-	printf("%s}\n", opened ? "]" : ",\"containers\":[]");
+	printf("%s", opened ? "]" : ",\"containers\":[]");
+	json_last_switchovers();
+	printf("}\n");
+	if (have_cfg)
+		havz_config_free(&cfg);
 }
 
 int cmd_status(int argc, char **argv)
@@ -263,7 +341,7 @@ int cmd_status(int argc, char **argv)
 			       "status: ha-vzd runs with another configuration file than %s", path);
 	}
 	if (json)
-		print_json(text);
+		print_json(text, path ? path : HAVZ_DEFAULT_CONFIG);
 	else
 		print_text(text);
 	if (!json) {

@@ -29,6 +29,7 @@
 #include "common/container.h"
 #include "common/log.h"
 #include "common/peer.h"
+#include "common/preflight.h"
 #include "common/run.h"
 #include "common/swstate.h"
 #include "havz/config.h"
@@ -45,7 +46,6 @@
 #endif
 #define MARKER_REL "/.ha-vz/checkpoint-on-stop"
 #define DEFAULT_TIMEOUT_S 300
-#define PROBE_MS 15000
 #define CLOCK_SAMPLES 5
 #define POLL_MS 250
 #define STANDBY_ACT_S 20 /* heartbeat starts the stop within this, or ignored the standby */
@@ -69,22 +69,30 @@ struct sw {
 	int64_t t0; /* realtime ms at the start */
 	int64_t offset, offset_err;
 	bool have_offset;
+	int precopy;  /* --precopy N; -1: each container's precopy_rounds */
+	bool no_lazy; /* --no-lazy */
+	struct havz_preflight peer_pf;
 };
 
 void usage_switchover(void)
 {
-	printf("Usage: ha-vz switchover [NAME|--all] [--cold] [-c FILE] [--timeout SECS]\n\n"
+	printf("Usage: ha-vz switchover [NAME|--all] [--cold] [--precopy N] [--no-lazy]\n"
+	       "                        [-c FILE] [--timeout SECS]\n\n"
 	       "Moves the containers this node holds to the peer through heartbeat\n"
 	       "(hb_standby all). A container with checkpoint = switchover is suspended\n"
 	       "here and resumed on the peer with its memory, open files and TCP\n"
 	       "connections: pre-dumps while it runs, the final dump in the agent's stop,\n"
 	       "the restore (lazy where userfaultfd works) in its start on the peer. A\n"
-	       "preflight says first what would prevent that; such a container, and any\n"
-	       "with checkpoint = off or --cold, is stopped and started cold instead.\n"
+	       "preflight here and one on the peer (through its ha-vzd) say first what\n"
+	       "would prevent that; such a container, and any with checkpoint = off or\n"
+	       "--cold, is stopped and started cold instead.\n"
 	       "Heartbeat moves all of this node's resource groups together: NAME is\n"
 	       "accepted only when it is the one container held here.\n\n"
 	       "  -a, --all           every container held here (the default)\n"
 	       "      --cold          stop and start cold, no checkpoint\n"
+	       "      --precopy N     at most N pre-dump rounds (0: a plain dump; default:\n"
+	       "                      each container's precopy_rounds)\n"
+	       "      --no-lazy       restore fully on the peer, no post-copy (lazy-pages)\n"
 	       "  -c, --config FILE   configuration file (default %s)\n"
 	       "  -t, --timeout SECS  until the containers run on the peer (default %d)\n"
 	       "  -h, --help          this text\n\n"
@@ -117,9 +125,9 @@ static void phase(const struct sw *s, const char *fmt, ...)
 
 /* ---- the peer ---- */
 
-/* One SWITCHOVER round trip: the reply's payload into text, the clock sample. */
-static int peer_ask(struct sw *s, const char *name, char *text, size_t size,
-		    struct havz_clock_sample *cs)
+/* One round trip of op (SWITCHOVER, PREFLIGHT): the reply's payload into text, the clock sample. */
+static int peer_call_op(struct sw *s, enum havz_wire_op op, const char *name, char *text,
+			size_t size, struct havz_clock_sample *cs)
 {
 	struct havz_wire_msg *req = malloc(sizeof(*req)), *reply = malloc(sizeof(*reply));
 	struct havz_peer_target t = {
@@ -135,8 +143,7 @@ static int peer_ask(struct sw *s, const char *name, char *text, size_t size,
 	int rc = -ENOMEM;
 
 	if (req && reply) {
-		rc = havz_wire_request(req, HAVZ_OP_SWITCHOVER, s->self->name, name,
-				       (int64_t)time(NULL));
+		rc = havz_wire_request(req, op, s->self->name, name, (int64_t)time(NULL));
 		cs->local_send = havz_realtime_ms();
 		if (!rc)
 			rc = havz_peer_call(&t, req, reply, &reached);
@@ -153,6 +160,60 @@ static int peer_ask(struct sw *s, const char *name, char *text, size_t size,
 	free(req);
 	free(reply);
 	return rc;
+}
+
+static int peer_ask(struct sw *s, const char *name, char *text, size_t size,
+		    struct havz_clock_sample *cs)
+{
+	return peer_call_op(s, HAVZ_OP_SWITCHOVER, name, text, size, cs);
+}
+
+#define PEER_PREFLIGHT_MS 45000
+
+/* The value of "key=" in key=value lines, into out ("" when absent). */
+static void payload_value(const char *text, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key);
+
+	out[0] = '\0';
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			snprintf(out, size, "%.*s", (int)strcspn(p + klen + 1, "\n"), p + klen + 1);
+			return;
+		}
+	}
+}
+
+/*
+ * The peer's own preflight (its ha-vzd runs CRIU's probes there): can it
+ * restore at all, and lazily? 0 with s->peer_pf filled, or -errno.
+ */
+static int peer_preflight(struct sw *s)
+{
+	char text[HAVZ_WIRE_PAYLOAD_MAX + 1], v[256];
+	struct havz_clock_sample cs;
+	int64_t until = havz_realtime_ms() + PEER_PREFLIGHT_MS;
+	int rc;
+
+	for (;;) {
+		rc = peer_call_op(s, HAVZ_OP_PREFLIGHT, "", text, sizeof(text), &cs);
+		if (rc)
+			return rc;
+		payload_value(text, "state", v, sizeof(v));
+		if (!strcmp(v, "done"))
+			break;
+		if (havz_realtime_ms() > until)
+			return -ETIMEDOUT;
+		usleep(500 * 1000);
+	}
+	memset(&s->peer_pf, 0, sizeof(s->peer_pf));
+	payload_value(text, "live", v, sizeof(v));
+	s->peer_pf.live = !strcmp(v, "1");
+	payload_value(text, "lazy", v, sizeof(v));
+	s->peer_pf.lazy = !strcmp(v, "1");
+	payload_value(text, "reason", s->peer_pf.reason, sizeof(s->peer_pf.reason));
+	payload_value(text, "notes", s->peer_pf.notes, sizeof(s->peer_pf.notes));
+	return 0;
 }
 
 static int peer_check(struct sw *s)
@@ -184,101 +245,6 @@ static int peer_check(struct sw *s)
 	return 0;
 }
 
-/* ---- preflight ---- */
-
-static int run_probe(const char *const argv[], struct havz_run_result *res)
-{
-	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
-	const char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			       "LC_ALL=C", NULL };
-
-	ro.capture = true;
-	ro.timeout_ms = PROBE_MS;
-	ro.new_session = true; /* CRIU's autofs probe (LAB-NOTES) */
-	ro.envp = envp;
-	ro.cwd = "/";
-	return havz_run(argv, &ro, res);
-}
-
-static bool feature(struct havz_run_result *res, const char *name)
-{
-	const char *argv[] = { "criu", "check", "--feature", name, NULL };
-
-	return run_probe(argv, res) == 0 && res->status == 0;
-}
-
-static bool module_builtin(const char *m, void *ctx)
-{
-	char path[128];
-
-	(void)ctx;
-	snprintf(path, sizeof(path), "/sys/module/%s", m);
-	return access(path, F_OK) == 0;
-}
-
-static bool path_is_symlink(const char *path, void *ctx)
-{
-	struct stat st;
-
-	(void)ctx;
-	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
-}
-
-static bool executable(const char *name)
-{
-	static const char *const dirs[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin", NULL };
-	char path[128];
-
-	for (size_t i = 0; dirs[i]; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
-		if (access(path, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
-static void preflight(const struct havz_container *ct, struct havz_preflight *pf)
-{
-	struct havz_run_result *res = malloc(sizeof(*res));
-	struct havz_buf mods = { 0 }, lxc = { 0 }, aa = { 0 };
-	struct havz_preflight_in in = { 0 };
-	const char *check[] = { "criu", "check", NULL };
-	char path[HAVZ_PATH_MAX + HAVZ_NAME_MAX + 16];
-	int rc;
-
-	if (!res) {
-		memset(pf, 0, sizeof(*pf));
-		snprintf(pf->reason, sizeof(pf->reason), "out of memory");
-		return;
-	}
-	rc = run_probe(check, res);
-	in.criu_found = rc != -ENOENT;
-	in.criu_check = rc ? 127 : res->status;
-	in.criu_output = rc ? strerror(-rc) : res->output;
-	char *out = strdup(in.criu_output);
-	in.criu_output = out;
-	in.mem_dirty_track = feature(res, "mem_dirty_track");
-	in.uffd = feature(res, "uffd");
-	in.uffd_noncoop = feature(res, "uffd-noncoop");
-	in.iptables = executable("iptables");
-	if (!havz_file_read("/proc/modules", HAVZ_BUF_LIMIT - 1, &mods))
-		in.proc_modules = mods.data;
-	in.builtin = module_builtin;
-	snprintf(path, sizeof(path), "%s/%s/config", ct->mount, ct->name);
-	if (!havz_file_read(path, HAVZ_BUF_LIMIT - 1, &lxc))
-		in.lxc_config = lxc.data ? lxc.data : "";
-	in.apparmor = !havz_file_read("/sys/module/apparmor/parameters/enabled", 64, &aa) &&
-		      aa.data && aa.data[0] == 'Y';
-	in.is_symlink = path_is_symlink;
-	in.precopy_rounds = ct->precopy_rounds;
-	havz_preflight_eval(&in, pf);
-	free(out);
-	havz_buf_free(&mods);
-	havz_buf_free(&lxc);
-	havz_buf_free(&aa);
-	free(res);
-}
-
 /* ---- preparing each container ---- */
 
 static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
@@ -289,6 +255,7 @@ static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
 	char v[64], marker[HAVZ_PATH_MAX + 32];
 	int64_t t = 0;
 	enum havz_ct_state st = havz_ct_state(ct);
+	unsigned rounds = s->precopy >= 0 ? (unsigned)s->precopy : ct->precopy_rounds;
 
 	if (cold)
 		snprintf(m->cold_why, sizeof(m->cold_why), "--cold");
@@ -300,7 +267,21 @@ static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
 	if (!m->cold_why[0]) {
 		int64_t p0 = since(s);
 
-		preflight(ct, &m->pf);
+		havz_preflight_run(ct, rounds, &m->pf);
+		if (m->pf.live && !s->peer_pf.live) {
+			m->pf.live = false;
+			havz_why_set(m->pf.reason, sizeof(m->pf.reason),
+				     "the peer %s cannot restore: %s", s->peer->name,
+				     s->peer_pf.reason);
+		}
+		if (m->pf.live && m->pf.lazy && !s->peer_pf.lazy) {
+			m->pf.lazy = false;
+			size_t used = strlen(m->pf.notes);
+
+			havz_why_set(m->pf.notes + used, sizeof(m->pf.notes) - used,
+				     "%sfull restore (%s)", used ? "; " : "",
+				     s->no_lazy ? "--no-lazy" : "no userfaultfd on the peer");
+		}
 		if (m->pf.live) {
 			m->live = true;
 			phase(s, "%s: preflight: live switchover possible%s%s (%" PRId64 " ms)",
@@ -312,13 +293,11 @@ static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
 	if (!m->live)
 		phase(s, "%s: will move COLD (stop, start): %s", ct->name, m->cold_why);
 	if (m->live && m->pf.predump) {
-		struct havz_ckpt_opts opts = { .max_precopy_rounds = ct->precopy_rounds,
-					       .timeout_ms = 120000 };
+		struct havz_ckpt_opts opts = { .max_precopy_rounds = rounds, .timeout_ms = 120000 };
 		int rc;
 
 		t = since(s);
-		phase(s, "%s: pre-dump rounds while it runs (at most %u)", ct->name,
-		      ct->precopy_rounds);
+		phase(s, "%s: pre-dump rounds while it runs (at most %u)", ct->name, rounds);
 		rc = havz_checkpoint_predump(&s->cfg, ct, &opts, &rep);
 		t = since(s) - t;
 		if (rc)
@@ -334,6 +313,8 @@ static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
 	havz_report_add(&b, "lazy", m->live && m->pf.lazy ? "1" : "0");
 	snprintf(v, sizeof(v), "%u", rep.precopy_rounds);
 	havz_report_add(&b, "predump_rounds", v);
+	snprintf(v, sizeof(v), "%u", rounds);
+	havz_report_add(&b, "predump_max", v);
 	snprintf(v, sizeof(v), "%" PRId64, t);
 	havz_report_add(&b, "predump_ms", v);
 	if (havz_report_begin(ct, &b))
@@ -534,6 +515,8 @@ int cmd_switchover(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "cold", no_argument, NULL, 'C' },
+		{ "precopy", required_argument, NULL, 'P' },
+		{ "no-lazy", no_argument, NULL, 'L' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -541,7 +524,7 @@ int cmd_switchover(int argc, char **argv)
 	};
 	const char *path = HAVZ_DEFAULT_CONFIG, *name = NULL;
 	const char *held[HAVZ_CONTAINERS_MAX];
-	unsigned long long timeout_s = DEFAULT_TIMEOUT_S;
+	unsigned long long timeout_s = DEFAULT_TIMEOUT_S, rounds;
 	struct move *mv = NULL;
 	struct sw s = { 0 };
 	struct utsname u;
@@ -551,11 +534,20 @@ int cmd_switchover(int argc, char **argv)
 	int opt, lock = -1, holder, rc = HAVZ_EXIT_FAIL;
 	long long deadline;
 
+	s.precopy = -1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "ac:t:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a': all = true; break;
 		case 'C': cold = true; break;
+		case 'L': s.no_lazy = true; break;
+		case 'P':
+			if (havz_parse_uint(optarg, 0, 64, &rounds)) {
+				qb_log(LOG_ERR, "switchover: --precopy: 0 to 64 rounds");
+				return HAVZ_EXIT_USAGE;
+			}
+			s.precopy = (int)rounds;
+			break;
 		case 'c': path = optarg; break;
 		case 't':
 			if (havz_parse_uint(optarg, 10, 3600, &timeout_s)) {
@@ -624,6 +616,24 @@ int cmd_switchover(int argc, char **argv)
 	      " ms +- %" PRId64 ")",
 	      s.self->name, s.peer->name, n, n == 1 ? "" : "s", s.have_offset ? s.offset : 0,
 	      s.have_offset ? s.offset_err : 0);
+	if (!cold) {
+		int64_t p0 = since(&s);
+		int prc = peer_preflight(&s);
+
+		if (prc) {
+			snprintf(s.peer_pf.reason, sizeof(s.peer_pf.reason),
+				 "its ha-vzd gave no preflight (%s)", strerror(-prc));
+			phase(&s, "%s: preflight: no answer (%s)", s.peer->name, strerror(-prc));
+		} else {
+			phase(&s, "%s: preflight: %s%s%s (%" PRId64 " ms)", s.peer->name,
+			      !s.peer_pf.live  ? "cannot restore: "
+			      : s.peer_pf.lazy ? "can restore lazily"
+					       : "can restore fully (no userfaultfd)",
+			      s.peer_pf.live ? "" : s.peer_pf.reason, "", since(&s) - p0);
+		}
+		if (s.no_lazy)
+			s.peer_pf.lazy = false;
+	}
 	mv = calloc(n, sizeof(*mv));
 	if (!mv)
 		goto out;
@@ -692,11 +702,18 @@ int cmd_switchover(int argc, char **argv)
 			phase(&s,
 			      "%s: LIVE on %s (freeze not measured), final dump %" PRIu64 " bytes",
 			      m->ct->name, s.peer->name, m->last.dump_bytes);
-		else
-			phase(&s, "%s: COLD on %s: %s%s%s", m->ct->name, s.peer->name,
+		else {
+			int64_t outage = 0;
+			char down[64] = "";
+
+			if (s.have_offset && havz_outage_ms(&m->last, s.offset, &outage) == 0)
+				snprintf(down, sizeof(down), " (down %" PRId64 " ms)", outage);
+			phase(&s, "%s: COLD on %s%s: %s%s%s", m->ct->name, s.peer->name, down,
 			      m->cold_why[0] ? m->cold_why : m->last.stop_result,
 			      res[0] && strcmp(res, "cold: checkpoint = off") ? "; " : "",
 			      res[0] && strcmp(res, "cold: checkpoint = off") ? res : "");
+			freeze = outage;
+		}
 		snprintf(why, sizeof(why), "%s",
 			 restored ? (strstr(res, "lazily") ? "live-lazy" : "live") : "cold");
 		write_last(&s, m, why, freeze);

@@ -217,6 +217,38 @@ static int do_switchover(struct havzd *d, const char *name, struct havz_wire_msg
 	return 0;
 }
 
+#define PREFLIGHT_FRESH_MS 60000
+
+/*
+ * PREFLIGHT: this node's last preflight when it is under a minute old, else
+ * state=pending and the supervisor runs one (criu probes take seconds).
+ */
+static int do_preflight(struct havzd *d, struct havz_wire_msg *reply)
+{
+	int64_t now = havzd_now_ms();
+	int n;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->preflight_at_ms && now - d->preflight_at_ms < PREFLIGHT_FRESH_MS) {
+		const struct havz_preflight *pf = &d->preflight;
+
+		n = snprintf(reply->payload, sizeof(reply->payload),
+			     "state=done\nlive=%d\npredump=%d\nlazy=%d\nage_ms=%lld\nreason=%s\n"
+			     "notes=%s\n",
+			     pf->live, pf->predump, pf->lazy, (long long)(now - d->preflight_at_ms),
+			     pf->reason, pf->notes);
+	} else {
+		d->preflight_wanted = true;
+		pthread_cond_signal(&d->wake);
+		n = snprintf(reply->payload, sizeof(reply->payload), "state=pending\n");
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (n < 0 || (size_t)n >= sizeof(reply->payload))
+		return -E2BIG;
+	reply->payload_len = (uint16_t)n;
+	return 0;
+}
+
 static void conn_answer(struct conn *c, const struct havz_wire_msg *req, enum havz_wire_result res)
 {
 	struct havzd *d = c->d;
@@ -229,7 +261,8 @@ static void conn_answer(struct conn *c, const struct havz_wire_msg *req, enum ha
 	if (havz_wire_reply(reply, req, d->node, res, (int64_t)time(NULL)) == 0 &&
 	    (res != HAVZ_RES_OK || req->op == HAVZ_OP_OUTDATE ||
 	     (req->op == HAVZ_OP_STATUS && do_status(d, reply) == 0) ||
-	     (req->op == HAVZ_OP_SWITCHOVER && do_switchover(d, req->resource, reply) == 0))) {
+	     (req->op == HAVZ_OP_SWITCHOVER && do_switchover(d, req->resource, reply) == 0) ||
+	     (req->op == HAVZ_OP_PREFLIGHT && do_preflight(d, reply) == 0))) {
 		n = havz_wire_encode(reply, d->key.data, d->key.len, out, sizeof(out));
 		/* Small and the socket is fresh: one send; a short write just loses the answer. */
 		if (n > 0 && send(c->fd, out, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
@@ -279,7 +312,10 @@ static void conn_request(struct conn *c)
 		       havz_wire_result_name(res));
 	} else {
 		qb_log(LOG_DEBUG, "control: %s from %s",
-		       req->op == HAVZ_OP_STATUS ? "STATUS" : "SWITCHOVER", req->sender);
+		       req->op == HAVZ_OP_STATUS       ? "STATUS"
+		       : req->op == HAVZ_OP_SWITCHOVER ? "SWITCHOVER"
+						       : "PREFLIGHT",
+		       req->sender);
 		res = HAVZ_RES_OK;
 	}
 	conn_answer(c, req, res);

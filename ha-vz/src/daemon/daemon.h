@@ -18,6 +18,7 @@
 #include "havz/buf.h"
 #include "havz/config.h"
 #include "havz/supervise.h"
+#include "havz/switchover.h"
 #include "havz/wire.h"
 
 #define HAVZD_IPC_NAME "ha-vz"
@@ -66,6 +67,11 @@ struct havzd {
 	size_t n_peer_cts;
 
 	const char *agent; /* --agent: the OCF agent run for monitor, stop and start */
+
+	/* This node's switchover preflight for the peer (PREFLIGHT), run by the supervisor. */
+	bool preflight_wanted;
+	int64_t preflight_at_ms; /* monotonic; 0: never run */
+	struct havz_preflight preflight;
 
 	int listen_fd;
 	struct havz_wire_replay *replay;

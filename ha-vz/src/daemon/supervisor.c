@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "common/peer.h"
+#include "common/preflight.h"
 #include "common/run.h"
 #include "common/swstate.h"
 #include "daemon/daemon.h"
@@ -409,6 +410,28 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* The preflight the peer asked for (PREFLIGHT): seconds of criu probes, so not in the main loop. */
+static void preflight_if_wanted(struct havzd *d)
+{
+	struct havz_preflight pf;
+	bool wanted;
+
+	pthread_mutex_lock(&d->lock);
+	wanted = d->preflight_wanted;
+	pthread_mutex_unlock(&d->lock);
+	if (!wanted)
+		return;
+	havz_preflight_run(NULL, 1, &pf);
+	qb_log(LOG_INFO, "preflight for the peer: %s%s%s",
+	       pf.live ? "can restore" : "cannot restore",
+	       pf.live ? (pf.lazy ? " lazily" : " fully") : ": ", pf.live ? "" : pf.reason);
+	pthread_mutex_lock(&d->lock);
+	d->preflight = pf;
+	d->preflight_at_ms = havzd_now_ms();
+	d->preflight_wanted = false;
+	pthread_mutex_unlock(&d->lock);
+}
+
 static void *supervisor_main(void *arg)
 {
 	struct havzd *d = arg;
@@ -419,6 +442,7 @@ static void *supervisor_main(void *arg)
 		char *mountinfo;
 		unsigned interval = 1000;
 
+		preflight_if_wanted(d);
 		if (round_take(d, &r) == 0) {
 			interval = r.interval_ms;
 			peer_poll(d, &r);
