@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The checkpoint manifest, the filesystem identity it carries, and the single-use claim. */
 #include "havz/buf.h"
+#include "havz/files.h"
 #include "havz/manifest.h"
 
 #include <dirent.h>
@@ -18,6 +19,44 @@
 #include <openssl/evp.h>
 
 #define SCAN_DEPTH_MAX 8
+#define ROUND_SUMS_HEAD "ha-vz-round-sums 1"
+
+/* What a file looked like when its sum was taken: a write or a metadata change moves it. */
+struct stamp {
+	uint64_t size, ino;
+	int64_t mtime_s, ctime_s;
+	long mtime_ns, ctime_ns;
+};
+
+struct round_sum {
+	char name[HAVZ_MANIFEST_PATH_MAX];
+	struct stamp at;
+	unsigned char sha256[32];
+};
+
+/* A round's SUMS, sorted by name. */
+struct round_sums {
+	struct round_sum *e;
+	size_t n;
+};
+
+enum scan_mode {
+	SCAN_HASH_ALL, /* havz_manifest_scan: read and hash every file */
+	SCAN_REUSE,    /* the seal: a round's files from its SUMS while they are unchanged */
+	SCAN_RESTORE,  /* verify: read only what havz_manifest_hash_checked asks for */
+};
+
+struct scan_ctx {
+	enum scan_mode mode;
+	struct havz_manifest *m;
+	struct havz_scan_stats *stats;
+	char *why;
+	size_t why_size;
+};
+
+static void sums_load(int dfd, struct round_sums *rs);
+static const struct round_sum *sums_find(const struct round_sums *rs, const char *name,
+					 const struct stat *st);
 
 void havz_manifest_free(struct havz_manifest *m)
 {
@@ -118,6 +157,57 @@ static bool skipped(const char *rel, const char *name)
 	return strstr(name, ".havz-tmp.") != NULL;
 }
 
+/* "pre/N" (n bytes of p): a pre-dump round's directory, N from 1 without a leading zero. */
+static bool round_dir(const char *p, size_t n)
+{
+	if (n < 5 || strncmp(p, "pre/", 4) || p[4] < '1' || p[4] > '9')
+		return false;
+	for (size_t i = 5; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * The one rule of what a restore re-hashes. A round's page images hold the
+ * container's memory as it was while it still ran, nearly all of the image:
+ * hashing them at the restore would put the whole memory size back into the
+ * freeze. They are checked by size; that they are the bytes the dump wrote
+ * rests on the freshness check (same filesystem state, same DRBD data
+ * generation) and on DRBD protocol C. Everything else, small and written in
+ * the freeze or describing the image (pagemaps, cores, SUMS), is hashed.
+ */
+bool havz_manifest_hash_checked(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t n = strlen(name);
+
+	if (!slash || n <= 10 || strncmp(name, "pages-", 6) || strcmp(name + n - 4, ".img"))
+		return true;
+	return !round_dir(path, (size_t)(slash - path));
+}
+
+static struct stamp stamp_of(const struct stat *st)
+{
+	struct stamp s = {
+		.size = (uint64_t)st->st_size,
+		.ino = (uint64_t)st->st_ino,
+		.mtime_s = (int64_t)st->st_mtim.tv_sec,
+		.ctime_s = (int64_t)st->st_ctim.tv_sec,
+		.mtime_ns = st->st_mtim.tv_nsec,
+		.ctime_ns = st->st_ctim.tv_nsec,
+	};
+
+	return s;
+}
+
+static bool stamp_eq(const struct stamp *a, const struct stamp *b)
+{
+	return a->size == b->size && a->ino == b->ino && a->mtime_s == b->mtime_s &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
 static int hash_fd(int fd, unsigned char out[32], uint64_t *size)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -151,9 +241,54 @@ static int hash_fd(int fd, unsigned char out[32], uint64_t *size)
 	return rc;
 }
 
-static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest *m, char *why,
-		    size_t why_size)
+/* One regular file's entry: hashed, taken from its round's sums, or (restore) only sized. */
+static int scan_file(int dfd, const char *name, const char *rel, const struct stat *st,
+		     const struct round_sums *sums, struct scan_ctx *c)
 {
+	struct havz_manifest_entry *e = entry_add(c->m);
+	const struct round_sum *s;
+	int fd, rc;
+
+	if (!e)
+		return -ENOMEM;
+	memcpy(e->path, rel, strlen(rel) + 1); /* path_ok: it fits */
+	if (c->mode == SCAN_RESTORE && !havz_manifest_hash_checked(rel)) {
+		e->size = (uint64_t)st->st_size;
+		return 0;
+	}
+	s = sums ? sums_find(sums, name, st) : NULL;
+	if (s) {
+		memcpy(e->sha256, s->sha256, sizeof(e->sha256));
+		e->size = s->at.size;
+		if (c->stats) {
+			c->stats->reused_bytes += e->size;
+			c->stats->reused_files++;
+		}
+		return 0;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		rc = -errno;
+		havz_why_set(c->why, c->why_size, "%s: %s", rel, strerror(errno));
+		return rc;
+	}
+	rc = hash_fd(fd, e->sha256, &e->size);
+	close(fd);
+	if (rc) {
+		havz_why_set(c->why, c->why_size, "%s: cannot read: %s", rel, strerror(-rc));
+	} else if (c->stats) {
+		c->stats->hashed_bytes += e->size;
+		c->stats->hashed_files++;
+	}
+	return rc;
+}
+
+static int scan_dir(int dfd, const char *prefix, int depth, struct scan_ctx *c)
+{
+	struct round_sums sums = { 0 };
+	char *why = c->why;
+	size_t why_size = c->why_size;
+	struct havz_manifest *m = c->m;
 	DIR *d;
 	struct dirent *de;
 	int rc = 0;
@@ -169,6 +304,8 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 		close(dfd);
 		return rc;
 	}
+	if (c->mode == SCAN_REUSE && round_dir(prefix, strlen(prefix)))
+		sums_load(dirfd(d), &sums);
 	while (!rc && (errno = 0, de = readdir(d))) {
 		char rel[HAVZ_MANIFEST_PATH_MAX + 2];
 		struct stat st;
@@ -202,7 +339,7 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 				havz_why_set(why, why_size, "%s: %s", rel, strerror(errno));
 				break;
 			}
-			rc = scan_dir(sub, rel, depth + 1, m, why, why_size);
+			rc = scan_dir(sub, rel, depth + 1, c);
 		} else if (S_ISLNK(st.st_mode)) {
 			struct havz_manifest_entry *e = entry_add(m);
 			ssize_t n;
@@ -227,26 +364,7 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 				rc = -EINVAL;
 			}
 		} else if (S_ISREG(st.st_mode)) {
-			struct havz_manifest_entry *e = entry_add(m);
-			int fd;
-
-			if (!e) {
-				rc = -ENOMEM;
-				break;
-			}
-			memcpy(e->path, rel, strlen(rel) + 1); /* path_ok: it fits */
-			fd = openat(dirfd(d), de->d_name,
-				    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-			if (fd < 0) {
-				rc = -errno;
-				havz_why_set(why, why_size, "%s: %s", rel, strerror(errno));
-				break;
-			}
-			rc = hash_fd(fd, e->sha256, &e->size);
-			close(fd);
-			if (rc)
-				havz_why_set(why, why_size, "%s: cannot read: %s", rel,
-					     strerror(-rc));
+			rc = scan_file(dirfd(d), de->d_name, rel, &st, sums.n ? &sums : NULL, c);
 		} else {
 			havz_why_set(why, why_size, "%s: not a regular file, directory or symlink",
 				     rel);
@@ -256,6 +374,7 @@ static int scan_dir(int dfd, const char *prefix, int depth, struct havz_manifest
 	if (!rc && errno)
 		rc = -errno;
 	closedir(d);
+	free(sums.e);
 	return rc;
 }
 
@@ -265,20 +384,37 @@ static int entry_cmp(const void *a, const void *b)
 		      ((const struct havz_manifest_entry *)b)->path);
 }
 
-int havz_manifest_scan(const char *dir, struct havz_manifest *m, char *why, size_t why_size)
+static int scan(const char *dir, struct scan_ctx *c)
 {
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc;
 
 	if (dfd < 0) {
 		rc = -errno;
-		havz_why_set(why, why_size, "%s: %s", dir, strerror(errno));
+		havz_why_set(c->why, c->why_size, "%s: %s", dir, strerror(errno));
 		return rc;
 	}
-	rc = scan_dir(dfd, "", 0, m, why, why_size);
-	if (!rc && m->n)
-		qsort(m->entries, m->n, sizeof(m->entries[0]), entry_cmp);
+	rc = scan_dir(dfd, "", 0, c);
+	if (!rc && c->m->n)
+		qsort(c->m->entries, c->m->n, sizeof(c->m->entries[0]), entry_cmp);
 	return rc;
+}
+
+int havz_manifest_scan(const char *dir, struct havz_manifest *m, char *why, size_t why_size)
+{
+	struct scan_ctx c = { .mode = SCAN_HASH_ALL, .m = m, .why = why, .why_size = why_size };
+
+	return scan(dir, &c);
+}
+
+int havz_manifest_scan_reuse(const char *dir, struct havz_manifest *m,
+			     struct havz_scan_stats *stats, char *why, size_t why_size)
+{
+	struct scan_ctx c = {
+		.mode = SCAN_REUSE, .m = m, .stats = stats, .why = why, .why_size = why_size
+	};
+
+	return scan(dir, &c);
 }
 
 static void hex(const unsigned char *in, size_t n, char *out)
@@ -326,6 +462,20 @@ static int hexval(char c)
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
+}
+
+static bool sha_parse(const char *a, unsigned char out[32])
+{
+	if (strlen(a) != 64)
+		return false;
+	for (int i = 0; i < 32; i++) {
+		int hi = hexval(a[2 * i]), lo = hexval(a[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return true;
 }
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -475,18 +625,9 @@ static int parse_entry(char *line, struct havz_manifest *m, char *err, size_t er
 		strcpy(e->target, b);
 		return 0;
 	}
-	if (strlen(a) != 64) {
+	if (!sha_parse(a, e->sha256)) {
 		snprintf(err, err_size, "bad sha256 '%.70s'", a);
 		return -EINVAL;
-	}
-	for (int i = 0; i < 32; i++) {
-		int hi = hexval(a[2 * i]), lo = hexval(a[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			snprintf(err, err_size, "bad sha256 '%.70s'", a);
-			return -EINVAL;
-		}
-		e->sha256[i] = (unsigned char)(hi << 4 | lo);
 	}
 	if (!parse_u64(b, &e->size)) {
 		snprintf(err, err_size, "bad size '%.40s'", b);
@@ -568,9 +709,273 @@ int havz_manifest_parse(const char *text, struct havz_manifest *m, char *why, si
 	return rc;
 }
 
+/* ---- a pre-dump round's sums (pre/N/SUMS) ---- */
+
+/* "SECONDS.NANOSECONDS", nine digits after the dot. */
+static bool parse_time(const char *s, int64_t *sec, long *ns)
+{
+	const char *dot = strchr(s, '.');
+	char head[24];
+
+	if (!dot || (size_t)(dot - s) >= sizeof(head) || strlen(dot + 1) != 9)
+		return false;
+	memcpy(head, s, (size_t)(dot - s));
+	head[dot - s] = '\0';
+	if (!parse_i64(head, sec))
+		return false;
+	*ns = 0;
+	for (int i = 1; i <= 9; i++) {
+		if (dot[i] < '0' || dot[i] > '9')
+			return false;
+		*ns = *ns * 10 + (dot[i] - '0');
+	}
+	return true;
+}
+
+static bool name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= HAVZ_MANIFEST_PATH_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!name_char_ok(name[i]))
+			return false;
+	return true;
+}
+
+/* "SHA256 SIZE INODE MTIME CTIME NAME" */
+static bool sums_parse_line(char *line, struct round_sum *e)
+{
+	char *f[6], *p = line;
+	size_t nf = 0;
+
+	for (;;) {
+		if (nf == 6)
+			return false;
+		f[nf++] = p;
+		p = strchr(p, ' ');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	if (nf != 6 || !name_ok(f[5]))
+		return false;
+	strcpy(e->name, f[5]);
+	return sha_parse(f[0], e->sha256) && parse_u64(f[1], &e->at.size) &&
+	       parse_u64(f[2], &e->at.ino) && parse_time(f[3], &e->at.mtime_s, &e->at.mtime_ns) &&
+	       parse_time(f[4], &e->at.ctime_s, &e->at.ctime_ns);
+}
+
+/*
+ * Reads the SUMS of the round directory dfd. Missing, unreadable or with any
+ * defect: no sums at all, and the seal hashes every file of the round (slower,
+ * never wrong).
+ */
+static void sums_load(int dfd, struct round_sums *rs)
+{
+	char line[HAVZ_MANIFEST_PATH_MAX + 200];
+	struct havz_buf b = { 0 };
+	struct stat st;
+	const char *p;
+	size_t cap = 0;
+	bool too_long, ended = false, ok = true;
+	int lineno = 0;
+	/* O_NONBLOCK: a FIFO in its place must not hang the seal (the scan refuses it). */
+	int fd = openat(dfd, HAVZ_ROUND_SUMS,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	memset(rs, 0, sizeof(*rs));
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		ok = false;
+	while (ok) {
+		char chunk[4096];
+		ssize_t got = read(fd, chunk, sizeof(chunk));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			ok = got == 0 && b.data;
+			break;
+		}
+		ok = havz_buf_append(&b, chunk, (size_t)got) == 0;
+	}
+	close(fd);
+	for (p = ok ? b.data : ""; *p; p++)
+		cap += *p == '\n';
+	if (ok && cap <= HAVZ_ROUND_SUMS_MAX + 2)
+		rs->e = calloc(cap, sizeof(*rs->e));
+	ok = ok && rs->e;
+	p = ok ? b.data : "";
+	while (ok && next_line(&p, line, sizeof(line), &too_long)) {
+		lineno++;
+		if (too_long || ended) {
+			ok = false;
+		} else if (lineno == 1) {
+			ok = !strcmp(line, ROUND_SUMS_HEAD);
+		} else if (!strcmp(line, "end")) {
+			ended = true;
+		} else if (rs->n == cap || !sums_parse_line(line, &rs->e[rs->n])) {
+			ok = false;
+		} else {
+			/* Strictly sorted: sums_find searches by halves, and no name twice. */
+			ok = !rs->n || strcmp(rs->e[rs->n - 1].name, rs->e[rs->n].name) < 0;
+			rs->n++;
+		}
+	}
+	havz_buf_free(&b);
+	if (!ok || !ended) {
+		free(rs->e);
+		memset(rs, 0, sizeof(*rs));
+	}
+}
+
+/* The sum of the file name in the round, if it was taken of the file as it is now (st). */
+static const struct round_sum *sums_find(const struct round_sums *rs, const char *name,
+					 const struct stat *st)
+{
+	struct stamp now = stamp_of(st);
+	size_t lo = 0, hi = rs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(name, rs->e[mid].name);
+
+		if (!cmp)
+			return stamp_eq(&rs->e[mid].at, &now) ? &rs->e[mid] : NULL;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int sum_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct round_sum *)a)->name, ((const struct round_sum *)b)->name);
+}
+
+/* Hashes one entry of the round directory dfd into rs, or leaves it to the seal. */
+static int sum_one(int dfd, const char *name, struct round_sums *rs, struct havz_scan_stats *stats,
+		   char *why, size_t why_size)
+{
+	struct round_sum *e = &rs->e[rs->n];
+	struct stat before, after;
+	struct stamp then;
+	uint64_t size = 0;
+	int fd, rc = 0;
+
+	if (!strcmp(name, HAVZ_ROUND_SUMS) || skipped(name, name) || !name_ok(name))
+		return 0;
+	if (fstatat(dfd, name, &before, AT_SYMLINK_NOFOLLOW)) {
+		if (errno == ENOENT)
+			return 0;
+		rc = -errno;
+		havz_why_set(why, why_size, "%s: %s", name, strerror(errno));
+		return rc;
+	}
+	if (!S_ISREG(before.st_mode) || rs->n == HAVZ_ROUND_SUMS_MAX)
+		return 0;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		rc = -errno;
+		havz_why_set(why, why_size, "%s: %s", name, strerror(errno));
+		return rc;
+	}
+	if (fstat(fd, &before))
+		rc = -errno;
+	if (!rc)
+		rc = hash_fd(fd, e->sha256, &size);
+	if (!rc && fstat(fd, &after))
+		rc = -errno;
+	close(fd);
+	if (rc) {
+		havz_why_set(why, why_size, "%s: cannot read: %s", name, strerror(-rc));
+		return rc;
+	}
+	e->at = stamp_of(&before);
+	then = stamp_of(&after);
+	/* Written to while it was read: no sum rather than a wrong one. */
+	if (size != e->at.size || !stamp_eq(&e->at, &then))
+		return 0;
+	strcpy(e->name, name); /* name_ok: it fits */
+	rs->n++;
+	if (stats) {
+		stats->hashed_bytes += size;
+		stats->hashed_files++;
+	}
+	return 0;
+}
+
+int havz_round_sums_write(const char *round, struct havz_scan_stats *stats, char *why,
+			  size_t why_size)
+{
+	struct round_sums rs = { 0 };
+	struct havz_buf text = { 0 };
+	char path[PATH_MAX], h[65];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (snprintf(path, sizeof(path), "%s/%s", round, HAVZ_ROUND_SUMS) >= (int)sizeof(path)) {
+		havz_why_set(why, why_size, "%s: path too long", round);
+		return -ENAMETOOLONG;
+	}
+	rs.e = calloc(HAVZ_ROUND_SUMS_MAX, sizeof(*rs.e));
+	if (!rs.e)
+		return -ENOMEM;
+	d = opendir(round);
+	if (!d) {
+		rc = -errno;
+		havz_why_set(why, why_size, "%s: %s", round, strerror(errno));
+		free(rs.e);
+		return rc;
+	}
+	while (!rc && (errno = 0, de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			rc = sum_one(dirfd(d), de->d_name, &rs, stats, why, why_size);
+	if (!rc && errno) {
+		rc = -errno;
+		havz_why_set(why, why_size, "%s: %s", round, strerror(errno));
+	}
+	closedir(d);
+	if (!rc) {
+		if (rs.n)
+			qsort(rs.e, rs.n, sizeof(rs.e[0]), sum_cmp);
+		havz_buf_printf(&text, "%s\n", ROUND_SUMS_HEAD);
+		for (size_t i = 0; i < rs.n; i++) {
+			const struct round_sum *e = &rs.e[i];
+
+			hex(e->sha256, 32, h);
+			havz_buf_printf(&text,
+					"%s %" PRIu64 " %" PRIu64 " %" PRId64 ".%09ld %" PRId64
+					".%09ld %s\n",
+					h, e->at.size, e->at.ino, e->at.mtime_s, e->at.mtime_ns,
+					e->at.ctime_s, e->at.ctime_ns, e->name);
+		}
+		rc = havz_buf_printf(&text, "end\n");
+		if (rc)
+			havz_why_set(why, why_size, "%s: %s", path, strerror(-rc));
+	}
+	if (!rc) {
+		rc = havz_file_write_atomic(path, text.data, text.len, 0600);
+		if (rc)
+			havz_why_set(why, why_size, "cannot write %s: %s", path, strerror(-rc));
+	}
+	havz_buf_free(&text);
+	free(rs.e);
+	return rc;
+}
+
+/* ---- verification ---- */
+
 int havz_manifest_verify(const struct havz_manifest *want, const char *ct, const char *dir,
 			 char *why, size_t why_size)
 {
+	struct scan_ctx c = { .mode = SCAN_RESTORE, .why = why, .why_size = why_size };
 	struct havz_manifest have = { 0 };
 	size_t i = 0, j = 0;
 	int rc;
@@ -580,7 +985,8 @@ int havz_manifest_verify(const struct havz_manifest *want, const char *ct, const
 			     want->container, ct);
 		return -ESTALE;
 	}
-	rc = havz_manifest_scan(dir, &have, why, why_size);
+	c.m = &have;
+	rc = scan(dir, &c);
 	if (rc) {
 		havz_manifest_free(&have);
 		return rc == -ENOMEM ? rc : -ESTALE;
@@ -615,7 +1021,8 @@ int havz_manifest_verify(const struct havz_manifest *want, const char *ct, const
 				     w->path, h->size, w->size);
 			goto out;
 		}
-		if (!w->is_link && memcmp(w->sha256, h->sha256, 32)) {
+		if (!w->is_link && havz_manifest_hash_checked(w->path) &&
+		    memcmp(w->sha256, h->sha256, 32)) {
 			havz_why_set(why, why_size, "%s: sha256 mismatch", w->path);
 			goto out;
 		}

@@ -197,6 +197,20 @@ restore() {
 	[[ "$output" == *"image does not match its manifest: core-1.img: sha256 mismatch"* ]]
 }
 
+@test "a pre-dump round's page image is checked by size, not read again" {
+	make_image "$CT"
+	echo PAGES >"$IMG/pre/1/pages-1.img"
+	restore
+	[ "$status" -eq 1 ]
+	# Past the manifest and freshness checks, to CRIU.
+	[[ "$output" == *"restore failed"* ]]
+	make_image "$CT"
+	echo pages! >"$IMG/pre/1/pages-1.img"
+	restore
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"image does not match its manifest: pre/1/pages-1.img: size 7, manifest says 6"* ]]
+}
+
 @test "a missing or an extra image file is refused" {
 	make_image "$CT"
 	rm "$IMG/pre/1/pages-1.img"

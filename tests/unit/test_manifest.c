@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "havz/buf.h"
+#include "havz/files.h"
 #include "havz/manifest.h"
 
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -261,6 +262,273 @@ static void test_dir_bytes(void **state)
 	tmpdir_remove(dir);
 }
 
+/* ---- hashing outside the freeze: a round's sums, the restore's rule ---- */
+
+static void test_hash_checked_rule(void **state)
+{
+	(void)state;
+	/* The pre-dump rounds' page images: size only. */
+	assert_false(havz_manifest_hash_checked("pre/1/pages-1.img"));
+	assert_false(havz_manifest_hash_checked("pre/12/pages-34.img"));
+	/* Everything else is hashed: the final dump, the rounds' other files, look-alikes. */
+	assert_true(havz_manifest_hash_checked("pages-1.img"));
+	assert_true(havz_manifest_hash_checked("pre/1/pagemap-1.img"));
+	assert_true(havz_manifest_hash_checked("pre/1/SUMS"));
+	assert_true(havz_manifest_hash_checked("pre/1/stats-dump"));
+	assert_true(havz_manifest_hash_checked("pre/pages-1.img"));
+	assert_true(havz_manifest_hash_checked("pre/01/pages-1.img"));
+	assert_true(havz_manifest_hash_checked("pre/x/pages-1.img"));
+	assert_true(havz_manifest_hash_checked("pre/1/sub/pages-1.img"));
+	assert_true(havz_manifest_hash_checked("x/pre/1/pages-1.img"));
+	assert_true(havz_manifest_hash_checked("pre/1/pages-.img"));
+	assert_true(havz_manifest_hash_checked("pre/1/pages-1.img.bak"));
+}
+
+static const struct havz_manifest_entry *entry_of(const struct havz_manifest *m, const char *path)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->entries[i].path, path))
+			return &m->entries[i];
+	fail_msg("%s not in the manifest", path);
+	return NULL;
+}
+
+/* The seal's scan of dir: stats, and the text with the test's header. */
+static char *reuse_text(const char *dir, struct havz_scan_stats *st)
+{
+	struct havz_manifest m = { 0 };
+	char why[256] = "", *text;
+
+	memset(st, 0, sizeof(*st));
+	assert_int_equal(havz_manifest_scan_reuse(dir, &m, st, why, sizeof(why)), 0);
+	strcpy(m.container, "web");
+	m.created = 1700000000;
+	m.id = ID;
+	text = text_of(&m);
+	havz_manifest_free(&m);
+	return text;
+}
+
+/* What havz_manifest_scan, reading every file, says of dir. */
+static char *full_text(const char *dir)
+{
+	struct havz_manifest m;
+	char *text;
+
+	manifest_of(dir, &m);
+	text = text_of(&m);
+	havz_manifest_free(&m);
+	return text;
+}
+
+static uint64_t size_of(const char *dir, const char *rel)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_int_equal(stat(path, &st), 0);
+	return (uint64_t)st.st_size;
+}
+
+static void test_round_sums_reused_by_seal(void **state)
+{
+	struct havz_scan_stats st;
+	struct havz_buf sums = { 0 };
+	char *dir = image_make(), round[512], path[600], *text, *full, *forged;
+	char why[256] = "";
+
+	(void)state;
+	snprintf(round, sizeof(round), "%s/pre/1", dir);
+	free(file_make(round, "pagemap-1.img", "map", 0600));
+	free(file_make(round, "pre-dump.log", "not an image", 0600));
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(havz_round_sums_write(round, &st, why, sizeof(why)), 0);
+	assert_int_equal(st.hashed_files, 2); /* pages-1.img, pagemap-1.img: not the log */
+	assert_int_equal(st.hashed_bytes, 6);
+	snprintf(path, sizeof(path), "%s/SUMS", round);
+	assert_int_equal(havz_file_read(path, 65536, &sums), 0);
+	/* Sorted by name: pagemap-1.img, then pages-1.img ("abc"). */
+	assert_int_equal(strncmp(sums.data, "ha-vz-round-sums 1\n", 19), 0);
+	assert_non_null(strstr(sums.data, " pagemap-1.img\n" SHA_ABC " 3 "));
+	assert_non_null(strstr(sums.data, " pages-1.img\nend\n"));
+	assert_null(strstr(sums.data, "pre-dump.log"));
+
+	/* The same manifest as reading everything; the round's files were not read again. */
+	text = reuse_text(dir, &st);
+	full = full_text(dir);
+	assert_string_equal(text, full);
+	assert_int_equal(st.reused_files, 2);
+	assert_int_equal(st.reused_bytes, 6);
+	assert_int_equal(st.hashed_files, 3); /* core-1.img, empty.img, pre/1/SUMS */
+	assert_int_equal(st.hashed_bytes, 3 + size_of(dir, "pre/1/SUMS"));
+	free(text);
+
+	/* Proof that the sum comes from SUMS: a forged one there ends up in the manifest. */
+	forged = subst(sums.data, SHA_ABC " 3 ", SHA_EMPTY " 3 ");
+	free(file_make(round, "SUMS", forged, 0600));
+	text = reuse_text(dir, &st);
+	assert_non_null(strstr(text, SHA_EMPTY " 3 pre/1/pages-1.img\n"));
+	assert_int_equal(st.reused_files, 2);
+	free(text);
+
+	/* Another size: read and hashed again, the forged sum is not used. */
+	free(file_make(round, "pages-1.img", "abcd", 0600));
+	text = reuse_text(dir, &st);
+	free(full);
+	full = full_text(dir);
+	assert_string_equal(text, full);
+	assert_int_equal(st.reused_files, 1); /* pagemap-1.img only */
+	assert_int_equal(st.hashed_files, 4);
+	free(text);
+	free(full);
+	free(forged);
+	havz_buf_free(&sums);
+	tmpdir_remove(dir);
+}
+
+/* The same size, but another mtime or another inode: hashed again. */
+static void test_round_sums_stale_stamp(void **state)
+{
+	struct havz_scan_stats st;
+	struct havz_manifest m;
+	char *dir = image_make(), round[512], path[600], tmp[600], *text, why[256] = "";
+	const struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	unsigned char abc[32];
+
+	(void)state;
+	snprintf(round, sizeof(round), "%s/pre/1", dir);
+	manifest_of(dir, &m);
+	memcpy(abc, entry_of(&m, "pre/1/pages-1.img")->sha256, 32);
+	havz_manifest_free(&m);
+	assert_int_equal(havz_round_sums_write(round, NULL, why, sizeof(why)), 0);
+
+	/* Same size and inode, content changed, mtime moved. */
+	free(file_make(round, "pages-1.img", "xyz", 0600));
+	snprintf(path, sizeof(path), "%s/pages-1.img", round);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	text = reuse_text(dir, &st);
+	assert_int_equal(st.reused_files, 0);
+	assert_null(strstr(text, SHA_ABC " 3 pre/1/pages-1.img"));
+	free(text);
+
+	/* Same size and content as summed, but a new file (inode) in its place. */
+	assert_int_equal(havz_round_sums_write(round, NULL, why, sizeof(why)), 0);
+	free(file_make(round, "pages-1.new", "abc", 0600));
+	snprintf(tmp, sizeof(tmp), "%s/pages-1.new", round);
+	assert_int_equal(rename(tmp, path), 0);
+	text = reuse_text(dir, &st);
+	assert_int_equal(st.reused_files, 0);
+	manifest_of(dir, &m);
+	assert_memory_equal(entry_of(&m, "pre/1/pages-1.img")->sha256, abc, 32);
+	assert_non_null(strstr(text, SHA_ABC " 3 pre/1/pages-1.img"));
+	havz_manifest_free(&m);
+	free(text);
+	tmpdir_remove(dir);
+}
+
+/* A SUMS with a defect is no SUMS: everything hashed, the manifest still right. */
+static void test_round_sums_defects(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"ha-vz-round-sums 2\nend\n",
+		"ha-vz-round-sums 1\n", /* no end */
+		"ha-vz-round-sums 1\n" SHA_EMPTY " 3 1 1.000000000 1.000000000 pages-1.img\n",
+		"ha-vz-round-sums 1\n" SHA_EMPTY " 3 1 1.0 1.000000000 pages-1.img\nend\n",
+		"ha-vz-round-sums 1\n" SHA_EMPTY " 3 1 1.000000000 1.000000000 ../x\nend\n",
+		"ha-vz-round-sums 1\nend\nmore\n",
+	};
+	struct havz_scan_stats st;
+	char *dir = image_make(), round[512], *full, *text;
+
+	(void)state;
+	snprintf(round, sizeof(round), "%s/pre/1", dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		free(file_make(round, "SUMS", bad[i], 0600));
+		full = full_text(dir);
+		text = reuse_text(dir, &st);
+		assert_string_equal(text, full);
+		assert_int_equal(st.reused_files, 0);
+		free(text);
+		free(full);
+	}
+	tmpdir_remove(dir);
+}
+
+/* Only in a round directory: a SUMS elsewhere is an ordinary file and never a cache. */
+static void test_round_sums_only_in_rounds(void **state)
+{
+	struct havz_scan_stats st;
+	char *dir = image_make(), why[256] = "", *text, *full;
+
+	(void)state;
+	assert_int_equal(havz_round_sums_write(dir, NULL, why, sizeof(why)), 0);
+	text = reuse_text(dir, &st);
+	full = full_text(dir);
+	assert_string_equal(text, full);
+	assert_int_equal(st.reused_files, 0);
+	free(text);
+	free(full);
+	tmpdir_remove(dir);
+}
+
+/* The restore's rule: round page images by size, every other file by sha256. */
+static void test_verify_round_pages_by_size(void **state)
+{
+	struct havz_manifest m;
+	char *dir = image_make(), round[512], why[256] = "";
+
+	(void)state;
+	snprintf(round, sizeof(round), "%s/pre/1", dir);
+	free(file_make(round, "pagemap-1.img", "map", 0600));
+	free(file_make(dir, "pages-1.img", "final", 0600));
+	assert_int_equal(havz_round_sums_write(round, NULL, why, sizeof(why)), 0);
+	manifest_of(dir, &m);
+
+	/* Content changed, size kept: accepted (documented: size only). */
+	free(file_make(round, "pages-1.img", "xyz", 0600));
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), 0);
+	/* Size changed: refused. */
+	free(file_make(round, "pages-1.img", "abcd", 0600));
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, "pre/1/pages-1.img: size 4, manifest says 3");
+	free(file_make(round, "pages-1.img", "abc", 0600));
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), 0);
+
+	/* The final dump's pages, a round's pagemap and its SUMS are still hashed. */
+	free(file_make(dir, "pages-1.img", "FINAL", 0600));
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, "pages-1.img: sha256 mismatch");
+	free(file_make(dir, "pages-1.img", "final", 0600));
+	free(file_make(round, "pagemap-1.img", "MAP", 0600));
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, "pre/1/pagemap-1.img: sha256 mismatch");
+	free(file_make(round, "pagemap-1.img", "map", 0600));
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), 0);
+	free(file_make(dir, "core-1.img", "abd", 0600));
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, "core-1.img: sha256 mismatch");
+	havz_manifest_free(&m);
+	tmpdir_remove(dir);
+}
+
+/* SUMS is an image file: one written after the seal is an extra file. */
+static void test_verify_sums_not_skipped(void **state)
+{
+	struct havz_manifest m;
+	char *dir = image_make(), round[512], why[256] = "";
+
+	(void)state;
+	snprintf(round, sizeof(round), "%s/pre/1", dir);
+	manifest_of(dir, &m);
+	assert_int_equal(havz_round_sums_write(round, NULL, why, sizeof(why)), 0);
+	assert_int_equal(havz_manifest_verify(&m, "web", dir, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, "extra file pre/1/SUMS (not in the manifest)");
+	havz_manifest_free(&m);
+	tmpdir_remove(dir);
+}
+
 /* ---- freshness ---- */
 
 static void sb_make(unsigned char *sb, unsigned mounts, uint32_t mtime)
@@ -450,6 +718,13 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_claim_single_use),
 		cmocka_unit_test(test_dir_bytes),
+		cmocka_unit_test(test_hash_checked_rule),
+		cmocka_unit_test(test_round_sums_reused_by_seal),
+		cmocka_unit_test(test_round_sums_stale_stamp),
+		cmocka_unit_test(test_round_sums_defects),
+		cmocka_unit_test(test_round_sums_only_in_rounds),
+		cmocka_unit_test(test_verify_round_pages_by_size),
+		cmocka_unit_test(test_verify_sums_not_skipped),
 		cmocka_unit_test(test_identity_from_sb),
 		cmocka_unit_test(test_identity_real_ext4),
 		cmocka_unit_test(test_identity_check),

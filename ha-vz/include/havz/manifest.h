@@ -14,6 +14,23 @@
  * Paths are relative to the image directory, sorted, and may contain only
  * [A-Za-z0-9._+-] and '/'. The "end" line proves the file is whole.
  *
+ * Hashing outside the freeze: a pre-dump round (pre/N) is written while the
+ * container still runs and never changes afterwards, so its files are hashed
+ * right then into pre/N/SUMS (havz_round_sums_write: sha256, size, inode,
+ * mtime, ctime per file). The seal (havz_manifest_scan_reuse) takes a round
+ * file's sum from there while the file's size, inode, mtime and ctime are
+ * unchanged, and hashes only the rest: the final dump's own files, inside the
+ * freeze. SUMS is an image file like any other (listed, hashed, checked).
+ *
+ * What a restore re-reads (havz_manifest_hash_checked): every file's
+ * presence, type, symlink target and size, and the sha256 of every file but
+ * the rounds' page images, pre/N/pages-*.img. Those hold the container's
+ * whole memory: re-reading them would put it all back into the freeze. Their
+ * integrity rests on the freshness check below (no other mount, no forked
+ * DRBD data generation since the dump) and on DRBD protocol C, which acked
+ * every write on both nodes; a torn or swapped page file still has to keep
+ * its exact size to pass.
+ *
  * Freshness (see ha-vz-hooks(7) and checkpoint-hooks/README): the identity is
  * the ext4 mount generation (UUID, mount count, last mount time) plus the
  * DRBD current data-generation UUID. Our own writes after the dump (images,
@@ -34,6 +51,8 @@
 #define HAVZ_MANIFEST_USED "MANIFEST.used"
 #define HAVZ_MANIFEST_PATH_MAX 200
 #define HAVZ_MANIFEST_ENTRIES_MAX 65536
+#define HAVZ_ROUND_SUMS "SUMS"	 /* in each pre-dump round directory pre/N */
+#define HAVZ_ROUND_SUMS_MAX 2048 /* files per round; more are hashed at the seal */
 #define HAVZ_EXT4_SB_OFFSET 1024
 #define HAVZ_EXT4_SB_SIZE 1024
 
@@ -71,6 +90,38 @@ void havz_manifest_free(struct havz_manifest *m);
  */
 int havz_manifest_scan(const char *dir, struct havz_manifest *m, char *why, size_t why_size);
 
+struct havz_scan_stats {
+	uint64_t hashed_bytes; /* read and hashed by the scan */
+	uint64_t reused_bytes; /* taken from a round's SUMS, not read again */
+	unsigned hashed_files;
+	unsigned reused_files;
+};
+
+/*
+ * havz_manifest_scan for the seal: the same manifest, but a file directly in
+ * a round directory pre/N takes its sum from pre/N/SUMS when an entry of the
+ * same name has the file's size, inode, mtime and ctime; any other file (or
+ * a SUMS that is missing or unreadable) is hashed. stats may be NULL.
+ */
+int havz_manifest_scan_reuse(const char *dir, struct havz_manifest *m,
+			     struct havz_scan_stats *stats, char *why, size_t why_size);
+
+/*
+ * Hashes every regular file of the finished pre-dump round directory round
+ * (not *.log, not SUMS itself) and writes round/SUMS atomically. A file that
+ * changes while it is hashed is left out (the seal hashes it). stats may be
+ * NULL. 0 or -errno with why.
+ */
+int havz_round_sums_write(const char *round, struct havz_scan_stats *stats, char *why,
+			  size_t why_size);
+
+/*
+ * The rule of what a restore re-hashes: false for a pre-dump round's page
+ * image ("pre/N/pages-*.img", checked by size only), true for every other
+ * path.
+ */
+bool havz_manifest_hash_checked(const char *path);
+
 /* Appends the text form to out. */
 int havz_manifest_format(const struct havz_manifest *m, struct havz_buf *out);
 
@@ -81,6 +132,8 @@ int havz_manifest_parse(const char *text, struct havz_manifest *m, char *why, si
  * Checks that dir holds exactly what want lists, for container ct:
  * 0, or -ESTALE with why naming the first difference (wrong container,
  * missing file, extra file, size or hash mismatch, symlink changed).
+ * Hashes are compared, and files read, only where havz_manifest_hash_checked
+ * says so; the other files are checked by size.
  */
 int havz_manifest_verify(const struct havz_manifest *want, const char *ct, const char *dir,
 			 char *why, size_t why_size);

@@ -6,9 +6,12 @@
  *
  * Image directory MOUNT/.ha-vz/checkpoint:
  *   pre/1 .. pre/N      pre-dump rounds (memory tracking), each against the last
+ *   pre/N/SUMS          sha256 of the round's files, taken while the container ran
  *   *.img, stats-dump   the final leave-stopped dump, parent -> pre/N
  *   criu-dump.conf      CRIU_CONFIG_FILE of the dump (network-lock iptables)
  *   MANIFEST            written last: sha256 of every file + filesystem identity
+ *                       (round files' sums from their SUMS: only the final dump is
+ *                       hashed in the freeze)
  *   MANIFEST.used       after a restore claimed it (never restored again)
  *   *.log               lxc-checkpoint/criu output (not part of the image)
  */
@@ -510,6 +513,26 @@ static void dump_argv(struct havz_argv *a, const struct havz_container *ct, cons
 
 /* ---- dump ---- */
 
+/*
+ * Hashes a finished round now, while the container still runs, so that the
+ * seal inside the freeze need not read it again. Without the sums the seal
+ * hashes the round itself: slower, never wrong.
+ */
+static void round_sums(const struct havz_container *ct, const char *sub)
+{
+	struct havz_scan_stats st = { 0 };
+	long long t0 = now_ms();
+	char why[256];
+
+	if (havz_round_sums_write(sub, &st, why, sizeof(why))) {
+		qb_log(LOG_WARNING, "container %s: no sums of %s (%s): the seal hashes it",
+		       ct->name, sub, why);
+		return;
+	}
+	qb_log(LOG_INFO, "container %s: hashed %u files, %" PRIu64 " bytes of %s in %lld ms",
+	       ct->name, st.hashed_files, st.hashed_bytes, sub, now_ms() - t0);
+}
+
 /* Pre-dump rounds while the container runs; returns how many succeeded. */
 static unsigned precopy(const struct havz_container *ct, struct paths *p,
 			const struct havz_ckpt_opts *opts, long long deadline)
@@ -559,6 +582,7 @@ static unsigned precopy(const struct havz_container *ct, struct paths *p,
 		       "container %s: pre-dump %u wrote %" PRIu64 " pages in %lld ms "
 		       "(frozen %u ms)",
 		       ct->name, done, st.pages_written, now_ms() - t0, st.frozen_time / 1000);
+		round_sums(ct, sub);
 	}
 	return done;
 }
@@ -639,8 +663,10 @@ static int seal(const struct havz_container *ct, const struct paths *p,
 		struct havz_ckpt_report *rep)
 {
 	struct havz_manifest m = { 0 };
+	struct havz_scan_stats st = { 0 };
 	struct havz_buf text = { 0 };
 	char why[256], path[PATH_MAX + 16];
+	long long t0 = now_ms();
 	int rc, fd;
 
 	/* Every image durable first; the manifest is the last write of the dump. */
@@ -649,9 +675,15 @@ static int seal(const struct havz_container *ct, const struct paths *p,
 		syncfs(fd);
 		close(fd);
 	}
-	rc = havz_manifest_scan(p->dir, &m, why, sizeof(why));
-	if (!rc)
+	rc = havz_manifest_scan_reuse(p->dir, &m, &st, why, sizeof(why));
+	if (!rc) {
+		qb_log(LOG_INFO,
+		       "container %s: manifest: %u files, %" PRIu64 " bytes hashed in the freeze; "
+		       "%u files, %" PRIu64 " bytes reused from the pre-dump sums (%lld ms)",
+		       ct->name, st.hashed_files, st.hashed_bytes, st.reused_files, st.reused_bytes,
+		       now_ms() - t0);
 		rc = read_identity(ct, &m.id, why, sizeof(why));
+	}
 	if (!rc) {
 		snprintf(m.container, sizeof(m.container), "%s", ct->name);
 		m.created = (int64_t)time(NULL);
