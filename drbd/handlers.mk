@@ -1,8 +1,9 @@
 # DRBD handlers for outdate-based fencing through ha-vzd (no dopd on Debian 12):
 # included at the end of the top-level Makefile. Installed to $(LIBEXECDIR), the
 # paths ha-vz render writes into the DRBD configuration (HAVZ_FENCE_PEER and
-# HAVZ_UNFENCE_PEER in havz/render.h). ha-vz-drbd, the heartbeat resource script that
-# haresources names for each container's DRBD resource, goes to $(HARESDIR) (agent.mk).
+# HAVZ_UNFENCE_PEER in havz/render.h). The heartbeat resource scripts that haresources
+# names for each container go to $(HARESDIR) (agent.mk): ha-vz-drbd for its DRBD resource
+# and ha-vz-mount for its file system (in place of heartbeat's Filesystem).
 .PHONY: install-drbd-handlers
 install: install-drbd-handlers
 
@@ -15,3 +16,4 @@ install-drbd-handlers:
 	install -m 755 drbd/handlers/drbd-unfence-peer $(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer
 	install -d $(DESTDIR)$(HARESDIR)
 	install -m 755 drbd/ha-vz-drbd $(DESTDIR)$(HARESDIR)/ha-vz-drbd
+	install -m 755 drbd/ha-vz-mount $(DESTDIR)$(HARESDIR)/ha-vz-mount

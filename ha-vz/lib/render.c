@@ -138,7 +138,7 @@ int havz_render_haresources(const struct havz_config *cfg, struct havz_buf *out)
 		const struct havz_container *ct = &cfg->containers[i];
 
 		havz_buf_printf(out,
-				"%s ha-vz-drbd::ct-%s Filesystem::/dev/drbd%u::%s::%s "
+				"%s ha-vz-drbd::ct-%s ha-vz-mount::/dev/drbd%u::%s::%s "
 				"ha-vz-container::%s\n",
 				ct->preferred_node, ct->name, ct->minor, ct->mount, ct->filesystem,
 				ct->name);

@@ -49,7 +49,7 @@ load helpers
 	assert_status 0
 	assert_line_exact "render: 5 written, 0 unchanged, 0 removed"
 	# Defaults: ext4, mounted on /srv/ha-vz/NAME.
-	grep -qx 'b ha-vz-drbd::ct-c1 Filesystem::/dev/drbd7::/srv/ha-vz/c1::ext4 ha-vz-container::c1' "$ROOT/etc/ha.d/haresources"
+	grep -qx 'b ha-vz-drbd::ct-c1 ha-vz-mount::/dev/drbd7::/srv/ha-vz/c1::ext4 ha-vz-container::c1' "$ROOT/etc/ha.d/haresources"
 	write_drbd_conf "$T/drbd.conf" "$ROOT/etc/drbd.d/global_common.conf" "$ROOT/etc/drbd.d/ct-c1.res"
 	run "$DRBDADM" -c "$T/drbd.conf" dump
 	assert_status 0

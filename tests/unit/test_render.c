@@ -270,9 +270,9 @@ static void test_haresources(void **state)
 	static const char want[] =
 		HDR "# One resource group per container: DRBD, then its filesystem, then the "
 		    "container.\n"
-		    "alpha ha-vz-drbd::ct-web Filesystem::/dev/drbd0::/srv/ha-vz/web::ext4 "
+		    "alpha ha-vz-drbd::ct-web ha-vz-mount::/dev/drbd0::/srv/ha-vz/web::ext4 "
 		    "ha-vz-container::web\n"
-		    "beta ha-vz-drbd::ct-db Filesystem::/dev/drbd5::/var/lib/db::xfs "
+		    "beta ha-vz-drbd::ct-db ha-vz-mount::/dev/drbd5::/var/lib/db::xfs "
 		    "ha-vz-container::db\n";
 	struct havz_config cfg;
 	struct havz_buf out = { 0 };
