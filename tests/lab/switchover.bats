@@ -141,6 +141,7 @@ switchover() {
 
 	switchover alpha ct1
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"beta: preflight: can restore lazily"* ]]
 	[[ "$output" == *"preflight: live switchover possible"* ]]
 	[[ "$output" == *"LIVE on beta"* ]]
 	[[ "$output" == *"freeze "*" ms"* ]]
@@ -163,6 +164,19 @@ switchover() {
 	printf '%s\n' "$output" | log_to_tap
 	[[ "$output" == *"ct1"*"here"*"beta"*"running"* ]]
 	[[ "$output" == *"alpha->beta: dumped"*"restored"* ]]
+	# The same in JSON: beta holds ct1 and its last switchover; alpha ran it (freeze, outcome).
+	run "$LAB" exec beta "ha-vz status --json"
+	python3 -c 'import json,sys
+d = json.loads(sys.argv[1])
+ct = [c for c in d["containers"] if c["name"] == "ct1"][0]
+assert ct["where"] == "here" and ct["state"] == "running", ct
+assert ct["last_switchover"]["from"] == "alpha" and ct["last_switchover"]["to"] == "beta", ct
+assert ct["last_switchover"]["start"].startswith("restored"), ct' "$output"
+	run "$LAB" exec alpha "ha-vz status --json"
+	python3 -c 'import json,sys
+d = json.loads(sys.argv[1])
+s = [x for x in d["switchovers_from_here"] if x["container"] == "ct1"][0]
+assert s["to"] == "beta" and s["outcome"].startswith("live") and s["freeze_ms"] > 0, s' "$output"
 }
 
 @test "switchover beta -> alpha and probe: no acknowledged record lost across both moves" {
@@ -186,7 +200,7 @@ switchover() {
 	on "$n" "setsid /bin/sh -c \"lxc-attach -P $MNT -n ct1 -- /bin/sh -c 'setsid sleep 100000 &' | cat >/dev/null\" </dev/null >/dev/null 2>&1 & sleep 3"
 	switchover "$n" --all
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"COLD on "* ]]
+	[[ "$output" == *"COLD on "*" (down "*" ms)"* ]]
 	[[ "$output" == *"checkpoint failed"* ]]
 	[ "$(holder)" != "$n" ]
 }
