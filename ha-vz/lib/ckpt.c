@@ -282,8 +282,11 @@ void havz_argv_criu_dump(struct havz_argv *a, const struct havz_criu_dump_args *
 	add(a, "--freeze-cgroup");
 	add(a, d->freezer);
 	if (d->prev) {
+		/* As liblxc does: without --track-mem a dump on top of a pre-dump
+		 * ignores the soft-dirty bits and writes every page again. */
 		add(a, "--prev-images-dir");
 		add(a, d->prev);
+		add(a, "--track-mem");
 	}
 	add(a, "--force-irmap");
 }

@@ -219,7 +219,16 @@ static void test_argv(void **state)
 			"--enable-external-masters --enable-fs hugetlbfs --enable-fs tracefs -D /c "
 			"-o dump.log --cgroup-root cpu,memory:lxc.payload.web -v4 -t 1064 "
 			"--skip-in-flight --freeze-cgroup /sys/fs/cgroup/lxc.payload.web "
-			"--prev-images-dir ../1 --force-irmap");
+			"--prev-images-dir ../1 --track-mem --force-irmap");
+	d.predump = false; /* the final dump on top of the last pre-dump */
+	d.prev = "pre/2";
+	havz_argv_criu_dump(&a, &d);
+	assert_argv(&a, "criu dump --tcp-established --file-locks --link-remap "
+			"--manage-cgroups=full --ext-mount-map auto --enable-external-sharing "
+			"--enable-external-masters --enable-fs hugetlbfs --enable-fs tracefs -D /c "
+			"-o dump.log --cgroup-root cpu,memory:lxc.payload.web -v4 -t 1064 "
+			"--skip-in-flight --freeze-cgroup /sys/fs/cgroup/lxc.payload.web "
+			"--prev-images-dir pre/2 --track-mem --force-irmap");
 	havz_argv_lazy_pages(&a, "/c", "/c/lazy-pages.pid");
 	assert_argv(&a, "criu lazy-pages -D /c --daemon --pidfile /c/lazy-pages.pid -o "
 			"lazy-pages.log -v4");
