@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "common/log.h"
 #include "common/peer.h"
+#include "common/run.h"
 #include "havz/config.h"
 #include "havz/render.h"
 #include "havz/wire.h"
@@ -28,13 +29,37 @@ enum {
 	FENCE_PRIMARY = 6
 };
 
+/*
+ * Has heartbeat declared the peer dead (no heartbeat on any link for
+ * deadtime)? Then its ha-vzd, reached over one of those links, cannot answer
+ * either: waiting for the connection to time out would only delay the
+ * survivor's promotion by seconds, for the same answer (unreachable).
+ */
+static bool heartbeat_says_dead(const char *peer)
+{
+	const char *argv[] = { "cl_status", "nodestatus", peer, NULL };
+	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+	struct havz_run_result *res = malloc(sizeof(*res));
+	bool dead;
+
+	if (!res)
+		return false;
+	ro.capture = true;
+	ro.timeout_ms = 3000;
+	dead = havz_run(argv, &ro, res) == 0 && res->status == 0 &&
+	       !strncmp(res->output, "dead", 4) && (res->output[4] == '\n' || !res->output[4]);
+	free(res);
+	return dead;
+}
+
 void usage_fence_peer(void)
 {
 	printf("Usage: ha-vz fence-peer [--resource RES] [-c FILE] [-n NODE] [--timeout "
 	       "SECONDS]\n\n"
 	       "DRBD's fence-peer handler: asks the peer node's ha-vzd to outdate its disk\n"
 	       "of RES (default: $DRBD_RESOURCE, as DRBD sets it), over the control port\n"
-	       "on the management network, authenticated with the cluster key.\n\n"
+	       "on the management network, authenticated with the cluster key. Under\n"
+	       "heartbeat, a peer that heartbeat has declared dead is not asked: exit 5.\n\n"
 	       "  -r, --resource RES  DRBD resource, ct-NAME\n"
 	       "  -c, --config FILE   configuration file (default %s)\n"
 	       "  -n, --node NAME     this node (default: uname -n)\n"
@@ -111,6 +136,14 @@ int cmd_fence_peer(int argc, char **argv)
 	if (rc) {
 		qb_log(LOG_ERR, "fence-peer: cluster key %s: %s", cfg.auth_key_file,
 		       rc == -EINVAL ? "not a valid key" : strerror(-rc));
+		goto out;
+	}
+	if (cfg.stack == HAVZ_STACK_HEARTBEAT && heartbeat_says_dead(peer->name)) {
+		qb_log(LOG_WARNING,
+		       "fence-peer: %s: heartbeat declared %s dead on every link: not asking its "
+		       "ha-vzd (unreachable there too), exit 5",
+		       res, peer->name);
+		status = FENCE_UNREACHABLE;
 		goto out;
 	}
 	req = malloc(sizeof(*req));
