@@ -432,6 +432,8 @@ static int try_restore(struct agent *a, long long deadline, bool report, bool la
 
 	opts.timeout_ms = left > 4000 ? (unsigned)(left / 2) : 2000;
 	opts.lazy = lazy;
+	/* A switchover asks for lazy only after this node's ha-vzd found uffd-noncoop. */
+	opts.lazy_preflighted = report && lazy;
 	if (report)
 		havz_report_note(a->ct, "restore_begin", "%lld", (long long)havz_realtime_ms());
 	rc = havz_checkpoint_restore(&a->cfg, a->ct, &opts, &rep);

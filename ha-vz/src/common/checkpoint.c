@@ -888,7 +888,8 @@ int havz_checkpoint_dump(const struct havz_config *cfg, const struct havz_contai
 
 /* ---- restore ---- */
 
-static bool uffd_available(void)
+/* probe_criu: also ask criu (hundreds of ms under TCG, inside the freeze). */
+static bool uffd_available(bool probe_criu)
 {
 #ifdef SYS_userfaultfd
 	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
@@ -900,6 +901,8 @@ static bool uffd_available(void)
 	if (fd < 0)
 		return false;
 	close((int)fd);
+	if (!probe_criu)
+		return true;
 	res = malloc(sizeof(*res));
 	if (!res)
 		return false;
@@ -910,6 +913,7 @@ static bool uffd_available(void)
 	free(res);
 	return ok;
 #else
+	(void)probe_criu;
 	return false;
 #endif
 }
@@ -1141,7 +1145,7 @@ int havz_checkpoint_restore(const struct havz_config *cfg, const struct havz_con
 		return rc;
 	}
 	if (opts->lazy) {
-		lazy = uffd_available();
+		lazy = uffd_available(!opts->lazy_preflighted);
 		if (!lazy)
 			qb_log(LOG_NOTICE, "container %s: no userfaultfd here; full restore",
 			       ct->name);

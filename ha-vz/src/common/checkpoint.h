@@ -20,6 +20,7 @@ struct havz_ckpt_opts {
 	unsigned max_precopy_rounds; /* 0: no pre-dump */
 	unsigned timeout_ms;	     /* whole operation; 0: a default */
 	bool lazy;		     /* restore with post-copy (lazy-pages) where supported */
+	bool lazy_preflighted;	     /* a preflight here found uffd-noncoop: skip that probe */
 	const char *hooks_dir;	     /* NULL: HAVZ_HOOKS_DIR (/etc/ha-vz/hooks) */
 	unsigned hook_timeout_ms;    /* per hook; 0: 30 s */
 };
