@@ -358,6 +358,19 @@ int havz_freeze_ms(const struct havz_report *r, int64_t offset_ms, int64_t *free
 	return 0;
 }
 
+int havz_freeze_parts(const struct havz_report *r, int64_t offset_ms, struct havz_freeze_parts *p)
+{
+	if (!r->dump_begin || !r->dump_end || !r->stop_end || !r->start_begin ||
+	    !r->restore_begin || !r->restore_end)
+		return -ENODATA;
+	p->dump = r->dump_end - r->dump_begin;
+	p->stop_rest = r->stop_end - r->dump_end;
+	p->handover = r->start_begin - offset_ms - r->stop_end;
+	p->start = r->restore_begin - r->start_begin;
+	p->restore = r->restore_end - r->restore_begin;
+	return 0;
+}
+
 int havz_outage_ms(const struct havz_report *r, int64_t offset_ms, int64_t *outage_ms)
 {
 	if (!r->stop_begin || !r->start_end)

@@ -291,6 +291,31 @@ static void test_clock(void **state)
 	assert_int_equal(f, 14000);
 }
 
+static void test_freeze_parts(void **state)
+{
+	struct havz_report r = { 0 };
+	struct havz_freeze_parts fp;
+	int64_t f = 0;
+
+	(void)state;
+	r.dump_begin = 1000000;
+	assert_int_equal(havz_freeze_parts(&r, 5000, &fp), -ENODATA);
+	r.dump_end = 1001000;	   /* old node: the dump took 1000 ms */
+	r.stop_end = 1001200;	   /* 200 ms more in the stop */
+	r.start_begin = 1008700;   /* peer clock, 5 s ahead: 2500 ms of handover */
+	r.restore_begin = 1009000; /* 300 ms of start */
+	assert_int_equal(havz_freeze_parts(&r, 5000, &fp), -ENODATA);
+	r.restore_end = 1009500;
+	assert_int_equal(havz_freeze_parts(&r, 5000, &fp), 0);
+	assert_int_equal(fp.dump, 1000);
+	assert_int_equal(fp.stop_rest, 200);
+	assert_int_equal(fp.handover, 2500);
+	assert_int_equal(fp.start, 300);
+	assert_int_equal(fp.restore, 500);
+	assert_int_equal(havz_freeze_ms(&r, 5000, &f), 0);
+	assert_int_equal(fp.dump + fp.stop_rest + fp.handover + fp.start + fp.restore, f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_freeze_parts),
 	};
 
 	return cmocka_run_group_tests_name("switchover", tests, NULL, NULL);

@@ -133,6 +133,18 @@ int havz_clock_offset(const struct havz_clock_sample *s, size_t n, int64_t *offs
 int havz_freeze_ms(const struct havz_report *r, int64_t offset_ms, int64_t *freeze_ms);
 
 /*
+ * Where a live move's freeze went, in ms (offset as above): the final dump
+ * (and its seal), the rest of the agent's stop, the handover (from the
+ * stop's end here to the start's beginning there: unmount, DRBD roles,
+ * heartbeat, mount), the start until its restore began, the restore.
+ * The parts add up to havz_freeze_ms. -ENODATA when a time is missing.
+ */
+struct havz_freeze_parts {
+	int64_t dump, stop_rest, handover, start, restore;
+};
+int havz_freeze_parts(const struct havz_report *r, int64_t offset_ms, struct havz_freeze_parts *p);
+
+/*
  * A cold move's outage: from the agent's stop on the old node to the end of
  * its start on the new one (offset as above). -ENODATA when either is missing.
  */

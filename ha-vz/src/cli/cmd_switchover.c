@@ -692,13 +692,23 @@ int cmd_switchover(int argc, char **argv)
 			ok = false;
 			continue;
 		}
-		if (restored && s.have_offset && havz_freeze_ms(&m->last, s.offset, &freeze) == 0)
+		if (restored && s.have_offset && havz_freeze_ms(&m->last, s.offset, &freeze) == 0) {
+			struct havz_freeze_parts fp;
+
 			phase(&s,
 			      "%s: LIVE on %s: freeze %" PRId64 " ms (+- %" PRId64
 			      " ms clock offset), final dump %" PRIu64 " bytes, %u pre-dumps",
 			      m->ct->name, s.peer->name, freeze, s.offset_err, m->last.dump_bytes,
 			      m->last.predump_rounds);
-		else if (restored)
+			if (havz_freeze_parts(&m->last, s.offset, &fp) == 0)
+				phase(&s,
+				      "%s: the freeze: final dump %" PRId64 " ms, rest of the stop "
+				      "%" PRId64 ", handover %" PRId64
+				      " (unmount, DRBD, heartbeat, "
+				      "mount), start %" PRId64 ", restore %" PRId64,
+				      m->ct->name, fp.dump, fp.stop_rest, fp.handover, fp.start,
+				      fp.restore);
+		} else if (restored)
 			phase(&s,
 			      "%s: LIVE on %s (freeze not measured), final dump %" PRIu64 " bytes",
 			      m->ct->name, s.peer->name, m->last.dump_bytes);
