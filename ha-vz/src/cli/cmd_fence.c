@@ -46,8 +46,9 @@ static bool heartbeat_says_dead(const char *peer)
 		return false;
 	ro.capture = true;
 	ro.timeout_ms = 3000;
-	dead = havz_run(argv, &ro, res) == 0 && res->status == 0 &&
-	       !strncmp(res->output, "dead", 4) && (res->output[4] == '\n' || !res->output[4]);
+	/* It prints the status; its exit status is 1 for any node not active. */
+	dead = havz_run(argv, &ro, res) == 0 && !strncmp(res->output, "dead", 4) &&
+	       (res->output[4] == '\n' || !res->output[4]);
 	free(res);
 	return dead;
 }
