@@ -214,7 +214,7 @@ mount_count() {
 	[[ "$output" == *"target is busy"* ]]
 	hvm "$LOOP" "$MNT" ext4 stop
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"busy: killed its users (fuser -k -m): $pid"* ]]
+	[[ "$output" =~ busy:\ killed\ its\ users\ \(fuser\ -k\ -m\):\ ([0-9]+\ )*$pid($|[^0-9]) ]]
 	[[ "$output" == *"ha-vz-mount: $LOOP on $MNT: unmounted"* ]]
 	[ -z "$(ns_mounts_of "$LOOP")" ]
 	# Gone (a zombie until reaped here), killed by SIGKILL.
