@@ -6,45 +6,21 @@
 # that keeps failing handed over to the peer by ha-vzd (hb_standby).
 # Timings are printed as TAP comments, never asserted.
 
+load helpers
+
 setup_file() {
-	export LAB="$BATS_TEST_DIRNAME/lab"
 	export HAVZ_LAB_RUN=${HAVZ_LAB_FAULTS_RUN:-/run/ha-vz-lab-faults}
 	export HAVZ_LAB_PORT=${HAVZ_LAB_FAULTS_PORT:-47400}
-	export LAB_SKIP=""
-	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-		LAB_SKIP="qemu-system-x86_64 is not installed (tests/install-deps)"
-	elif [ "$(id -u)" -ne 0 ]; then
-		LAB_SKIP="the lab needs root (debootstrap, image build)"
-	fi
-	[ -n "$LAB_SKIP" ] || "$LAB" down >/dev/null 2>&1 || true
+	lab_setup_file
 }
 
 teardown_file() {
-	[ -n "$LAB_SKIP" ] || "$LAB" down >/dev/null 2>&1 || true
-}
-
-# Prints lines as TAP comments (to the TAP stream, fd 3).
-note() { printf '# %s\n' "$@" >&3; }
-log_to_tap() { sed 's/^/# /' >&3; }
-
-need_lab() {
-	[ -z "$LAB_SKIP" ] || skip "$LAB_SKIP"
+	lab_down
 }
 
 need_cluster() {
 	need_lab
 	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
-}
-
-# Runs a shell command line in a node; fails the test with its output if it fails.
-on() {
-	local node=$1
-	shift
-	run "$LAB" exec "$node" "$*"
-	if [ "$status" -ne 0 ]; then
-		echo "on $node: '$*' exited $status: $output" >&2
-		return 1
-	fi
 }
 
 # Waits in NODE up to SECS seconds for the shell condition COND; prints the seconds waited

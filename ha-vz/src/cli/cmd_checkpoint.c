@@ -90,6 +90,28 @@ static int parse_secs(const char *s, unsigned *ms)
 	return 0;
 }
 
+/*
+ * The options checkpoint and restore share (-c, -t, -h) and the ones getopt
+ * refused: false when parsing goes on, true when the command ends with *code.
+ */
+static bool common_opt(int opt, const char *cmd, void (*usage)(void), const char **config,
+		       struct havz_ckpt_opts *co, int *code)
+{
+	switch (opt) {
+	case 'c': *config = optarg; return false;
+	case 't':
+		if (!parse_secs(optarg, &co->timeout_ms))
+			return false;
+		qb_log(LOG_ERR, "%s: bad --timeout '%s'", cmd, optarg);
+		*code = HAVZ_EXIT_USAGE;
+		return true;
+	default:
+		usage();
+		*code = opt == 'h' ? HAVZ_EXIT_OK : HAVZ_EXIT_USAGE;
+		return true;
+	}
+}
+
 static const struct havz_container *load(const char *path, const char *name,
 					 struct havz_config *cfg, int *exit_code)
 {
@@ -161,15 +183,9 @@ int cmd_checkpoint(int argc, char **argv)
 			co.max_precopy_rounds = (unsigned)v;
 			precopy_set = true;
 			break;
-		case 'c': config = optarg; break;
-		case 't':
-			if (parse_secs(optarg, &co.timeout_ms)) {
-				qb_log(LOG_ERR, "checkpoint: bad --timeout '%s'", optarg);
-				return HAVZ_EXIT_USAGE;
-			}
-			break;
-		case 'h': usage_checkpoint(); return HAVZ_EXIT_OK;
-		default: usage_checkpoint(); return HAVZ_EXIT_USAGE;
+		default:
+			if (common_opt(opt, "checkpoint", usage_checkpoint, &config, &co, &code))
+				return code;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -228,15 +244,9 @@ int cmd_restore(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "c:t:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': co.lazy = true; break;
-		case 'c': config = optarg; break;
-		case 't':
-			if (parse_secs(optarg, &co.timeout_ms)) {
-				qb_log(LOG_ERR, "restore: bad --timeout '%s'", optarg);
-				return HAVZ_EXIT_USAGE;
-			}
-			break;
-		case 'h': usage_restore(); return HAVZ_EXIT_OK;
-		default: usage_restore(); return HAVZ_EXIT_USAGE;
+		default:
+			if (common_opt(opt, "restore", usage_restore, &config, &co, &code))
+				return code;
 		}
 	}
 	if (optind + 1 != argc) {
