@@ -616,7 +616,15 @@ int cmd_switchover(int argc, char **argv)
 	      " ms +- %" PRId64 ")",
 	      s.self->name, s.peer->name, n, n == 1 ? "" : "s", s.have_offset ? s.offset : 0,
 	      s.have_offset ? s.offset_err : 0);
-	if (!cold) {
+	bool may_go_live = false;
+
+	for (size_t i = 0; !cold && i < n; i++) {
+		const struct havz_container *ct = havz_config_container(&s.cfg, held[i]);
+
+		may_go_live = may_go_live || (ct && ct->checkpoint == HAVZ_CKPT_SWITCHOVER);
+	}
+	/* Seconds of criu probes on the peer: only when a container may move live. */
+	if (may_go_live) {
 		int64_t p0 = since(&s);
 		int prc = peer_preflight(&s);
 
@@ -625,11 +633,11 @@ int cmd_switchover(int argc, char **argv)
 				 "its ha-vzd gave no preflight (%s)", strerror(-prc));
 			phase(&s, "%s: preflight: no answer (%s)", s.peer->name, strerror(-prc));
 		} else {
-			phase(&s, "%s: preflight: %s%s%s (%" PRId64 " ms)", s.peer->name,
+			phase(&s, "%s: preflight: %s%s (%" PRId64 " ms)", s.peer->name,
 			      !s.peer_pf.live  ? "cannot restore: "
 			      : s.peer_pf.lazy ? "can restore lazily"
 					       : "can restore fully (no userfaultfd)",
-			      s.peer_pf.live ? "" : s.peer_pf.reason, "", since(&s) - p0);
+			      s.peer_pf.live ? "" : s.peer_pf.reason, since(&s) - p0);
 		}
 		if (s.no_lazy)
 			s.peer_pf.lazy = false;
