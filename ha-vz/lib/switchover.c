@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,18 +25,6 @@ const char *const havz_criu_modules[] = {
 	"nf_conntrack_netlink",
 	NULL,
 };
-
-static void say(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(char *out, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!out || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out, size, fmt, ap);
-	va_end(ap);
-}
 
 /* Is word the first field of some line of text? */
 static bool first_field_is(const char *text, const char *word)
@@ -82,7 +69,7 @@ static void first_line(const char *text, char *out, size_t size)
 
 	while (*p == '\n' || *p == ' ')
 		p++;
-	say(out, size, "%.*s", (int)strcspn(p, "\n"), p);
+	havz_why_set(out, size, "%.*s", (int)strcspn(p, "\n"), p);
 }
 
 int havz_preflight_eval(const struct havz_preflight_in *in, struct havz_preflight *out)
@@ -91,44 +78,46 @@ int havz_preflight_eval(const struct havz_preflight_in *in, struct havz_prefligh
 
 	memset(out, 0, sizeof(*out));
 	if (!in->criu_found) {
-		say(out->reason, sizeof(out->reason), "criu is not installed");
+		havz_why_set(out->reason, sizeof(out->reason), "criu is not installed");
 		return 0;
 	}
 	if (in->criu_check) {
 		first_line(in->criu_output, line, sizeof(line));
-		say(out->reason, sizeof(out->reason), "'criu check' failed (status %d)%s%s",
-		    in->criu_check, line[0] ? ": " : "", line);
+		havz_why_set(out->reason, sizeof(out->reason),
+			     "'criu check' failed (status %d)%s%s", in->criu_check,
+			     line[0] ? ": " : "", line);
 		return 0;
 	}
 	if (!in->iptables) {
-		say(out->reason, sizeof(out->reason),
-		    "iptables is not installed (CRIU locks the network with it)");
+		havz_why_set(out->reason, sizeof(out->reason),
+			     "iptables is not installed (CRIU locks the network with it)");
 		return 0;
 	}
 	if (havz_modules_missing(in->proc_modules, in->builtin, in->ctx, missing,
 				 sizeof(missing))) {
-		say(out->reason, sizeof(out->reason),
-		    "kernel modules CRIU needs are not loaded: %s", missing);
+		havz_why_set(out->reason, sizeof(out->reason),
+			     "kernel modules CRIU needs are not loaded: %s", missing);
 		return 0;
 	}
 	if (!in->node_only && !in->lxc_config) {
-		say(out->reason, sizeof(out->reason), "the container's LXC config cannot be read");
+		havz_why_set(out->reason, sizeof(out->reason),
+			     "the container's LXC config cannot be read");
 		return 0;
 	}
 	if (!in->node_only && havz_lxc_config_check(in->lxc_config, in->apparmor, in->is_symlink,
 						    in->ctx, why, sizeof(why))) {
-		say(out->reason, sizeof(out->reason), "container settings: %s", why);
+		havz_why_set(out->reason, sizeof(out->reason), "container settings: %s", why);
 		return 0;
 	}
 	out->live = true;
 	out->predump = in->mem_dirty_track && in->precopy_rounds > 0;
 	out->lazy = in->uffd && in->uffd_noncoop;
-	say(out->notes, sizeof(out->notes), "%s%s%s",
-	    out->predump	 ? ""
-	    : in->precopy_rounds ? "no pre-dump (no soft-dirty tracking: mem_dirty_track)"
-				 : "no pre-dump (precopy_rounds = 0)",
-	    !out->predump && !out->lazy ? "; " : "",
-	    out->lazy ? "" : "full restore (no userfaultfd: uffd, uffd-noncoop)");
+	havz_why_set(out->notes, sizeof(out->notes), "%s%s%s",
+		     out->predump	  ? ""
+		     : in->precopy_rounds ? "no pre-dump (no soft-dirty tracking: mem_dirty_track)"
+					  : "no pre-dump (precopy_rounds = 0)",
+		     !out->predump && !out->lazy ? "; " : "",
+		     out->lazy ? "" : "full restore (no userfaultfd: uffd, uffd-noncoop)");
 	return 0;
 }
 
@@ -162,7 +151,7 @@ static bool entry_symlinked(char *value, bool (*is_symlink)(const char *, void *
 		return false;
 	if (!is_symlink(src, ctx))
 		return false;
-	say(src_out, size, "%s", src);
+	havz_why_set(src_out, size, "%s", src);
 	return true;
 }
 
@@ -187,15 +176,16 @@ int havz_lxc_config_check(const char *config, bool apparmor,
 		key = trim(line);
 		value = trim(eq + 1);
 		if (!strcmp(key, "lxc.tty.max"))
-			say(tty, sizeof(tty), "%s", value);
+			havz_why_set(tty, sizeof(tty), "%s", value);
 		else if (!strcmp(key, "lxc.console.path"))
-			say(console, sizeof(console), "%s", value);
+			havz_why_set(console, sizeof(console), "%s", value);
 		else if (!strcmp(key, "lxc.apparmor.profile"))
-			say(profile, sizeof(profile), "%s", value);
+			havz_why_set(profile, sizeof(profile), "%s", value);
 		else if (!strcmp(key, "lxc.mount.entry") &&
 			 entry_symlinked(value, is_symlink, ctx, src, sizeof(src))) {
-			say(why, why_size,
-			    "bind-mount source %s is a symlink (CRIU cannot restore it)", src);
+			havz_why_set(why, why_size,
+				     "bind-mount source %s is a symlink (CRIU cannot restore it)",
+				     src);
 			rc = -EINVAL;
 		}
 	}
@@ -203,25 +193,27 @@ int havz_lxc_config_check(const char *config, bool apparmor,
 	if (rc)
 		return rc;
 	if (strcmp(tty, "0")) {
-		say(why, why_size, "lxc.tty.max is %s, CRIU needs 0 (no getty)",
-		    tty[0] ? tty : "unset");
+		havz_why_set(why, why_size, "lxc.tty.max is %s, CRIU needs 0 (no getty)",
+			     tty[0] ? tty : "unset");
 		return -EINVAL;
 	}
 	if (strcmp(console, "none")) {
-		say(why, why_size, "lxc.console.path is %s, CRIU needs none",
-		    console[0] ? console : "unset");
+		havz_why_set(why, why_size, "lxc.console.path is %s, CRIU needs none",
+			     console[0] ? console : "unset");
 		return -EINVAL;
 	}
 	if (apparmor && strcmp(profile, "unconfined") &&
 	    strcmp(profile, "lxc-container-default-cgns")) {
-		say(why, why_size,
-		    "AppArmor profile %s cannot be restored (use lxc-container-default-cgns)",
-		    profile[0] ? profile : "'generated' (the default)");
+		havz_why_set(
+			why, why_size,
+			"AppArmor profile %s cannot be restored (use lxc-container-default-cgns)",
+			profile[0] ? profile : "'generated' (the default)");
 		return -EINVAL;
 	}
 	if (!apparmor && profile[0] && strcmp(profile, "unconfined")) {
-		say(why, why_size, "lxc.apparmor.profile %s is set but the kernel has no AppArmor",
-		    profile);
+		havz_why_set(why, why_size,
+			     "lxc.apparmor.profile %s is set but the kernel has no AppArmor",
+			     profile);
 		return -EINVAL;
 	}
 	return 0;
@@ -233,7 +225,7 @@ int havz_switchover_select(const char *name, const char *const *held, size_t n_h
 	bool found = false;
 
 	if (!n_held) {
-		say(why, why_size, "this node holds no container: nothing to switch over");
+		havz_why_set(why, why_size, "this node holds no container: nothing to switch over");
 		return -ENOENT;
 	}
 	if (!name)
@@ -241,14 +233,15 @@ int havz_switchover_select(const char *name, const char *const *held, size_t n_h
 	for (size_t i = 0; i < n_held; i++)
 		found = found || !strcmp(held[i], name);
 	if (!found) {
-		say(why, why_size, "container %s does not run on this node", name);
+		havz_why_set(why, why_size, "container %s does not run on this node", name);
 		return -ENOENT;
 	}
 	if (n_held > 1) {
-		say(why, why_size,
-		    "this node holds %zu containers and heartbeat moves them together; moving %s "
-		    "alone needs per-resource placement (the Pacemaker stack): use --all",
-		    n_held, name);
+		havz_why_set(why, why_size,
+			     "this node holds %zu containers and heartbeat moves them together; "
+			     "moving %s "
+			     "alone needs per-resource placement (the Pacemaker stack): use --all",
+			     n_held, name);
 		return -EPERM;
 	}
 	return 0;
@@ -284,8 +277,8 @@ int havz_report_parse(const char *text, struct havz_report *r)
 		size_t len = strcspn(p, "\n");
 		char line[512], *eq, *v;
 
-		say(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1),
-		    p);
+		havz_why_set(line, sizeof(line), "%.*s",
+			     (int)(len < sizeof(line) ? len : sizeof(line) - 1), p);
 		p += len + (p[len] == '\n');
 		eq = strchr(line, '=');
 		if (!eq)
@@ -294,7 +287,7 @@ int havz_report_parse(const char *text, struct havz_report *r)
 		v = eq + 1;
 #define STR(k, f)                                                                                  \
 	if (!strcmp(line, k)) {                                                                    \
-		say(r->f, sizeof(r->f), "%s", v);                                                  \
+		havz_why_set(r->f, sizeof(r->f), "%s", v);                                         \
 		continue;                                                                          \
 	}
 #define NUM(k, f)                                                                                  \

@@ -39,6 +39,7 @@
 #include "common/hooks.h"
 #include "common/log.h"
 #include "common/run.h"
+#include "common/swstate.h"
 #include "havz/ckpt.h"
 #include "havz/files.h"
 #include "havz/manifest.h"
@@ -65,14 +66,6 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static unsigned left_ms(long long deadline, long long reserve)
 {
 	long long left = deadline - now_ms() - reserve;
@@ -88,20 +81,6 @@ static void reason(struct havz_ckpt_report *rep, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vsnprintf(rep->reason, sizeof(rep->reason), fmt, ap);
-	va_end(ap);
-}
-
-/* snprintf for messages, where cutting a long path short is fine. */
-static void sfmt(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void sfmt(char *out, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!out || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out, size, fmt, ap);
 	va_end(ap);
 }
 
@@ -126,21 +105,23 @@ static int read_identity(const struct havz_container *ct, struct havz_fs_identit
 		rc = havz_mountinfo_source(mi.data, ct->mount, dev, sizeof(dev));
 	havz_buf_free(&mi);
 	if (rc) {
-		sfmt(why, why_size, "%s is not a mount point here", ct->mount);
+		havz_why_set(why, why_size, "%s is not a mount point here", ct->mount);
 		return rc;
 	}
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		sfmt(why, why_size, "cannot read the superblock of %s: %s", dev, strerror(errno));
+		havz_why_set(why, why_size, "cannot read the superblock of %s: %s", dev,
+			     strerror(errno));
 		return rc;
 	}
 	/* Through the block device's page cache: what ext4 last wrote, even while mounted. */
 	got = pread(fd, sb, sizeof(sb), HAVZ_EXT4_SB_OFFSET);
 	close(fd);
 	if (got != (ssize_t)sizeof(sb) || havz_fs_identity_from_sb(sb, sizeof(sb), id)) {
-		sfmt(why, why_size, "%s on %s is not ext4: cannot tie an image to its state",
-		     ct->mount, dev);
+		havz_why_set(why, why_size,
+			     "%s on %s is not ext4: cannot tie an image to its state", ct->mount,
+			     dev);
 		return -ENOTSUP;
 	}
 	if (!strncmp(dev, "/dev/drbd", 9)) {
@@ -159,7 +140,8 @@ static int read_identity(const struct havz_container *ct, struct havz_fs_identit
 			rc = -EIO;
 		free(res);
 		if (rc) {
-			sfmt(why, why_size, "cannot read the DRBD data generation of %s", resname);
+			havz_why_set(why, why_size, "cannot read the DRBD data generation of %s",
+				     resname);
 			return rc;
 		}
 	}
@@ -569,7 +551,7 @@ static unsigned precopy(const struct havz_container *ct, struct paths *p,
 			int pfd;
 
 			snprintf(sub, sizeof(sub), "%u", done + 1);
-			sfmt(pre, sizeof(pre), "%s/pre", p->dir);
+			havz_why_set(pre, sizeof(pre), "%s/pre", p->dir);
 			pfd = open(pre, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (pfd >= 0) {
 				remove_tree_at(pfd, sub);
@@ -688,12 +670,12 @@ static int seal(const struct havz_container *ct, const struct paths *p,
 		snprintf(m.container, sizeof(m.container), "%s", ct->name);
 		m.created = (int64_t)time(NULL);
 		rc = havz_manifest_format(&m, &text);
-		sfmt(why, sizeof(why), "cannot format the manifest");
+		havz_why_set(why, sizeof(why), "cannot format the manifest");
 	}
 	if (!rc) {
 		snprintf(path, sizeof(path), "%s/%s", p->dir, HAVZ_MANIFEST_NAME);
 		rc = havz_file_write_atomic(path, text.data, text.len, 0600);
-		sfmt(why, sizeof(why), "cannot write %s: %s", path, strerror(-rc));
+		havz_why_set(why, sizeof(why), "cannot write %s: %s", path, strerror(-rc));
 	}
 	if (!rc) {
 		fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -701,7 +683,7 @@ static int seal(const struct havz_container *ct, const struct paths *p,
 			rc = -errno;
 		if (fd >= 0)
 			close(fd);
-		sfmt(why, sizeof(why), "cannot sync %s", p->dir);
+		havz_why_set(why, sizeof(why), "cannot sync %s", p->dir);
 	}
 	if (rc)
 		reason(rep, "dumped, but no manifest: %s", why);
@@ -848,7 +830,7 @@ int havz_checkpoint_dump(const struct havz_config *cfg, const struct havz_contai
 	snprintf(prev, sizeof(prev), "pre/%u", rep->precopy_rounds);
 	dump_argv(&a, ct, p.dir, false, rep->precopy_rounds ? prev : NULL, &raw);
 	t0 = now_ms();
-	rep->dump_begin_ms = wall_ms();
+	rep->dump_begin_ms = havz_realtime_ms();
 	rc = run_criu(a.v, &p, p.conf, left_ms(deadline, CLEANUP_RESERVE_MS), &status);
 	rep->freeze_ms = (unsigned)(now_ms() - t0);
 	if (!rc && status)
@@ -1177,7 +1159,7 @@ int havz_checkpoint_restore(const struct havz_config *cfg, const struct havz_con
 	if (!rc && !wait_state(ct, HAVZ_CT_RUNNING, deadline))
 		rc = -EIO;
 	rep->restore_ms = (unsigned)(now_ms() - t0);
-	rep->restored_ms = wall_ms();
+	rep->restored_ms = havz_realtime_ms();
 	rep->lazy = lazy;
 	if (rc && status == 0 && rc != -ETIMEDOUT) {
 		reason(rep, "restore returned, but the container is %s, not running",
