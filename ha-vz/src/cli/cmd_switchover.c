@@ -102,8 +102,6 @@ void usage_switchover(void)
 	       HAVZ_DEFAULT_CONFIG, DEFAULT_TIMEOUT_S);
 }
 
-#define EXIT_REFUSED 5
-
 static int64_t since(const struct sw *s)
 {
 	return havz_realtime_ms() - s->t0;
@@ -579,7 +577,7 @@ int cmd_switchover(int argc, char **argv)
 	s.peer = havz_config_peer(&s.cfg, s.self);
 	if (s.cfg.stack != HAVZ_STACK_HEARTBEAT) {
 		qb_log(LOG_ERR, "switchover: only the heartbeat stack is supported so far");
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	lock = havz_swlock_take(&holder);
@@ -589,7 +587,7 @@ int cmd_switchover(int argc, char **argv)
 				      : "cannot take the switchover lock");
 		if (holder)
 			qb_log(LOG_ERR, "switchover: (pid %d)", holder);
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	for (size_t i = 0; i < s.cfg.n_containers; i++)
@@ -597,7 +595,7 @@ int cmd_switchover(int argc, char **argv)
 			held[n++] = s.cfg.containers[i].name;
 	if (havz_switchover_select(name, held, n, why, sizeof(why))) {
 		qb_log(LOG_ERR, "switchover: refused: %s", why);
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	rc = havz_auth_key_read(s.cfg.auth_key_file, &s.key);
@@ -608,7 +606,7 @@ int cmd_switchover(int argc, char **argv)
 		goto out;
 	}
 	if (peer_check(&s)) {
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	phase(&s,
