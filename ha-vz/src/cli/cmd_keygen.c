@@ -28,7 +28,8 @@ void usage_keygen(void)
 	       "  -o, --output FILE   key file (default %s)\n"
 	       "  -f, --force         replace an existing key file\n"
 	       "  -h, --help          this text\n\n"
-	       "Exit status: 0 written, 1 the key file exists or cannot be written, 2 usage error.\n",
+	       "Exit status: 0 written, 1 the key file exists or cannot be written,\n"
+	       "2 usage error.\n",
 	       DEFAULT_KEY_FILE);
 }
 
