@@ -227,37 +227,142 @@ static void test_select(void **state)
 	assert_non_null(strstr(why, "--all"));
 }
 
+/* The lines `ha-vz switchover` writes when a report begins (the required keys). */
+#define REPORT_HEAD                                                                                \
+	"id=alpha-1700000000\nfrom=alpha\nto=beta\nlazy=1\npredump_rounds=2\npredump_max=4\n"      \
+	"predump_ms=350\n"
+
 static void test_report(void **state)
 {
 	struct havz_buf b = { 0 };
 	struct havz_report r;
+	char why[600] = "";
 
 	(void)state;
 	assert_int_equal(havz_report_add(&b, "id", "alpha-1700000000"), 0);
+	assert_int_equal(havz_report_add(&b, "from", "alpha"), 0);
+	assert_int_equal(havz_report_add(&b, "to", "beta"), 0);
 	assert_int_equal(havz_report_add(&b, "lazy", "1"), 0);
+	assert_int_equal(havz_report_add(&b, "predump_rounds", "2"), 0);
+	assert_int_equal(havz_report_add(&b, "predump_max", "0"), 0);
+	assert_int_equal(havz_report_add(&b, "predump_ms", "0"), 0);
 	assert_int_equal(havz_report_add(&b, "dump_begin", "1700000000123"), 0);
 	assert_int_equal(havz_report_add(&b, "dump_bytes", "12345678901"), 0);
 	assert_int_equal(havz_report_add(&b, "stop_result", "cold: final dump failed: x=y"), 0);
-	assert_int_equal(havz_report_add(&b, "future_key", "ignored"), 0);
+	assert_int_equal(havz_report_add(&b, "start_node", "beta.lab"), 0);
 	assert_int_equal(havz_report_add(&b, "restore_end", "1700000002000"), 0);
-	assert_int_equal(havz_report_add(&b, "restore_end", "1700000002500"), 0);
+	assert_int_equal(havz_report_add(&b, "start_result", "restored in 12 ms"), 0);
+	assert_int_equal(havz_report_add(&b, "start_result", "failed: the container did not start"),
+			 0);
 	assert_int_equal(havz_report_add(&b, "bad key", "v"), -EINVAL);
 	assert_int_equal(havz_report_add(&b, "k", "two\nlines"), -EINVAL);
 	assert_int_equal(havz_report_add(&b, "", "v"), -EINVAL);
-	assert_int_equal(havz_report_parse(b.data, &r), 0);
+	assert_int_equal(havz_report_parse(b.data, "r", &r, why, sizeof(why)), 0);
 	assert_string_equal(r.id, "alpha-1700000000");
+	assert_string_equal(r.from, "alpha");
+	assert_string_equal(r.to, "beta");
 	assert_true(r.lazy);
+	assert_int_equal(r.predump_rounds, 2);
+	assert_int_equal(r.predump_max, 0);
 	assert_int_equal(r.dump_begin, 1700000000123LL);
 	assert_int_equal(r.dump_bytes, 12345678901ULL);
 	assert_string_equal(r.stop_result, "cold: final dump failed: x=y");
-	assert_int_equal(r.restore_end, 1700000002500LL); /* the later line wins */
-	assert_int_equal(r.predump_max, -1);		  /* absent: the configuration's */
-	assert_int_equal(havz_report_add(&b, "predump_max", "0"), 0);
-	assert_int_equal(havz_report_parse(b.data, &r), 0);
-	assert_int_equal(r.predump_max, 0);
-	assert_int_equal(havz_report_parse(NULL, &r), -EINVAL);
-	assert_int_equal(havz_report_parse("garbage\n\n=\nx", &r), 0);
+	assert_string_equal(r.start_node, "beta.lab");
+	assert_int_equal(r.restore_end, 1700000002000LL);
+	assert_int_equal(r.stop_end, 0); /* not yet */
+	/* A result is revised by a later line: the start restored, then did not run. */
+	assert_string_equal(r.start_result, "failed: the container did not start");
 	havz_buf_free(&b);
+}
+
+/* The largest values of each type parse; a result of HAVZ_REPORT_TEXT_MAX characters fits. */
+static void test_report_limits(void **state)
+{
+	struct havz_report r;
+	char text[1024], result[HAVZ_REPORT_TEXT_MAX + 1], why[600] = "";
+
+	(void)state;
+	memset(result, 'x', HAVZ_REPORT_TEXT_MAX);
+	result[HAVZ_REPORT_TEXT_MAX] = '\0';
+	snprintf(text, sizeof(text),
+		 "id=a\nfrom=a\nto=b\nlazy=0\npredump_rounds=64\npredump_max=64\n"
+		 "predump_ms=86400000\nfreeze_ms=86400000\ndump_bytes=18446744073709551615\n"
+		 "stop_begin=1\nstart_end=253402300799999\ncli_result=%s\n",
+		 result);
+	assert_int_equal(havz_report_parse(text, "r", &r, why, sizeof(why)), 0);
+	assert_int_equal(r.predump_rounds, 64);
+	assert_int_equal(r.predump_ms, 86400000);
+	assert_int_equal(r.freeze_ms, 86400000u);
+	assert_true(r.dump_bytes == UINT64_MAX);
+	assert_int_equal(r.stop_begin, 1);
+	assert_int_equal(r.start_end, 253402300799999LL);
+	assert_string_equal(r.cli_result, result);
+	assert_false(r.lazy);
+}
+
+/* Each bad report: the text and the exact error, "ORIGIN:LINE: KEY: message". */
+struct bad_report {
+	const char *text, *why;
+};
+
+static void test_report_errors(void **state)
+{
+	static char long_line[1024], long_text[512];
+	const struct bad_report bad[] = {
+		{ REPORT_HEAD "future_key=x\n", "rep:8: future_key: unknown key" },
+		{ REPORT_HEAD "restore_end=1700000002000\nrestore_end=1700000002500\n",
+		  "rep:9: restore_end: given twice" },
+		{ REPORT_HEAD "id=beta-1700000001\n", "rep:8: id: given twice" },
+		{ REPORT_HEAD "dump_bytes=12abc\n",
+		  "rep:8: dump_bytes: '12abc' is not a whole number" },
+		{ REPORT_HEAD "freeze_ms=-5\n", "rep:8: freeze_ms: '-5' is not a whole number" },
+		{ REPORT_HEAD "freeze_ms=+5\n", "rep:8: freeze_ms: '+5' is not a whole number" },
+		{ REPORT_HEAD "freeze_ms= 5\n", "rep:8: freeze_ms: ' 5' is not a whole number" },
+		{ REPORT_HEAD "freeze_ms=86400001\n",
+		  "rep:8: freeze_ms: 86400001 is out of range (0 to 86400000)" },
+		{ REPORT_HEAD "dump_bytes=18446744073709551616\n",
+		  "rep:8: dump_bytes: 18446744073709551616 is out of range (0 to "
+		  "18446744073709551615)" },
+		{ REPORT_HEAD "stop_begin=0\n",
+		  "rep:8: stop_begin: 0 is out of range (1 to 253402300799999)" },
+		{ REPORT_HEAD "stop_end=253402300800000\n",
+		  "rep:8: stop_end: 253402300800000 is out of range (1 to 253402300799999)" },
+		{ REPORT_HEAD "start_begin=1.5\n",
+		  "rep:8: start_begin: '1.5' is not a whole number" },
+		{ "id=a\nfrom=a\nto=b\nlazy=2\n", "rep:4: lazy: 2 is out of range (0 to 1)" },
+		{ "id=a\nfrom=a\nto=b\nlazy=1\npredump_rounds=65\n",
+		  "rep:5: predump_rounds: 65 is out of range (0 to 64)" },
+		{ "id=a\nfrom=a\nto=b\nlazy=1\npredump_rounds=1\npredump_max=1\n",
+		  "rep: predump_ms: missing (the report has 6 lines)" },
+		{ "stop_begin=1700000000000\n", "rep: id: missing (the report has 1 lines)" },
+		{ "", "rep: id: missing (the report has 0 lines)" },
+		{ REPORT_HEAD "garbage\n", "rep:8: not key=value: 'garbage'" },
+		{ REPORT_HEAD "\n", "rep:8: not key=value: ''" },
+		{ REPORT_HEAD "=x\n", "rep:8: not key=value: '=x'" },
+		{ REPORT_HEAD "stop_begin=1700000000000",
+		  "rep:8: incomplete line (no newline at its end)" },
+		{ long_line, "rep:8: line longer than 511 characters" },
+		{ long_text, "rep:8: stop_result: longer than 199 characters" },
+		{ REPORT_HEAD "start_node=be ta\n",
+		  "rep:8: start_node: 'be ta' is not a name (letters, digits, '-', '_', '.')" },
+		{ "id=a\nfrom=a\nto=\n", "rep:3: to: empty value" },
+		{ REPORT_HEAD "stop_result=\n", "rep:8: stop_result: empty value" },
+	};
+	struct havz_report r;
+	char why[600];
+
+	(void)state;
+	snprintf(long_line, sizeof(long_line), REPORT_HEAD "stop_result=%0600d\n", 0);
+	snprintf(long_text, sizeof(long_text), REPORT_HEAD "stop_result=%0200d\n", 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		if (havz_report_parse(bad[i].text, "rep", &r, why, sizeof(why)) != -EINVAL)
+			fail_msg("accepted: %s", bad[i].text);
+		if (strcmp(why, bad[i].why))
+			fail_msg("report %zu: got '%s', expected '%s'", i, why, bad[i].why);
+	}
+	assert_int_equal(havz_report_parse(NULL, "rep", &r, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "rep: no report");
 }
 
 static void test_clock(void **state)
@@ -326,6 +431,8 @@ int main(void)
 		cmocka_unit_test(test_lxc_config),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_report_limits),
+		cmocka_unit_test(test_report_errors),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_freeze_parts),
 	};

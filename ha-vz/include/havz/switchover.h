@@ -80,6 +80,15 @@ int havz_switchover_select(const char *name, const char *const *held, size_t n_h
 /* ---- the switchover report: MOUNT/.ha-vz/switchover.report ---- */
 
 #define HAVZ_REPORT_REL "/.ha-vz/switchover.report"
+/* The longest line (without its newline), result text and duration the report holds. */
+#define HAVZ_REPORT_MAX 8192 /* bytes of a whole report */
+#define HAVZ_REPORT_LINE_MAX 511
+#define HAVZ_REPORT_TEXT_MAX 199
+#define HAVZ_REPORT_MS_MAX 86400000ULL /* a day */
+/* The last millisecond of 9999-12-31 UTC: the largest time the report accepts. */
+#define HAVZ_REPORT_TIME_MAX 253402300799999ULL
+/* Pre-dump rounds of one switchover (ha-vz switchover --precopy N). */
+#define HAVZ_PRECOPY_MAX 64
 
 /*
  * key=value lines, one event each, written by whoever did it: the CLI
@@ -92,23 +101,31 @@ struct havz_report {
 	char from[40], to[40]; /* node names */
 	bool lazy;	       /* the preflight allows a lazy restore */
 	unsigned predump_rounds;
-	int predump_max;    /* pre-dump rounds the agent's stop may run itself; -1: the config's */
+	int predump_max;    /* pre-dump rounds the agent's stop may run itself */
 	int64_t predump_ms; /* time spent in pre-dumps (CLI) */
-	int64_t stop_begin, dump_begin, dump_end, stop_end; /* old node */
-	unsigned freeze_ms;    /* CRIU's frozen time of the final dump */
-	uint64_t dump_bytes;   /* bytes written by the final dump */
-	char stop_result[160]; /* "dumped", "cold: REASON" */
-	int64_t start_begin, restore_begin, restore_end, start_end; /* new node */
-	char start_result[200]; /* "restored", "restored lazily", "cold: REASON", "failed: REASON"
-				 */
+	int64_t stop_begin, dump_begin, dump_end, stop_end; /* old node; 0: not yet */
+	unsigned freeze_ms;			    /* CRIU's frozen time of the final dump */
+	uint64_t dump_bytes;			    /* bytes written by the final dump */
+	char stop_result[HAVZ_REPORT_TEXT_MAX + 1]; /* "dumped", "cold: REASON" */
+	int64_t start_begin, restore_begin, restore_end, start_end; /* new node; 0: not yet */
+	/* "restored", "restored lazily", "cold: REASON", "failed: REASON" */
+	char start_result[HAVZ_REPORT_TEXT_MAX + 1];
 	char start_node[40];
-	char cli_result[200]; /* the CLI's verdict at the end */
+	char cli_result[HAVZ_REPORT_TEXT_MAX + 1]; /* the CLI's verdict at the end */
 };
 
 /* Appends one key=value line to out. -EINVAL for a key or value with a newline or '='. */
 int havz_report_add(struct havz_buf *out, const char *key, const char *value);
-/* Parses report text; unknown keys are ignored (newer writers), later lines win. */
-int havz_report_parse(const char *text, struct havz_report *r);
+/*
+ * Parses report text (every line ends with a newline) into r, strictly: each line
+ * key=value with a known key and a value of its type in its range (names, 0/1, numbers,
+ * times in 1..HAVZ_REPORT_TIME_MAX); a key given twice is an error except the results
+ * (stop_result, start_result, cli_result: the later line revises the outcome); id, from,
+ * to, lazy, predump_rounds, predump_max and predump_ms are required. 0, or -EINVAL with
+ * why = "ORIGIN:LINE: KEY: message" (ORIGIN names the file or the peer it came from).
+ */
+int havz_report_parse(const char *text, const char *origin, struct havz_report *r, char *why,
+		      size_t why_size);
 
 /* ---- time across the two nodes ---- */
 

@@ -330,15 +330,14 @@ static bool marker_take(const struct agent *a)
  */
 static bool report_active(const struct agent *a, bool for_start, struct havz_report *r)
 {
-	struct havz_buf b = { 0 };
-	bool active = false;
+	char why[HAVZ_REPORT_LINE_MAX + 128];
+	int rc = havz_report_load(a->ct, r, why, sizeof(why));
 
-	memset(r, 0, sizeof(*r));
-	if (havz_report_read(a->ct, 8192, &b) == 0 && b.data && havz_report_parse(b.data, r) == 0 &&
-	    r->id[0] && !r->cli_result[0])
-		active = for_start ? r->stop_end && !r->start_end : !r->stop_end;
-	havz_buf_free(&b);
-	return active;
+	if (rc == -EINVAL)
+		qb_log(LOG_WARNING, "container %s: switchover report ignored: %s", a->name, why);
+	if (rc || r->cli_result[0])
+		return false;
+	return for_start ? r->stop_end && !r->start_end : !r->stop_end;
 }
 
 /* ---- monitor ---- */

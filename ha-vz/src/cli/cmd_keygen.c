@@ -27,7 +27,9 @@ void usage_keygen(void)
 	       "ha-vz.conf). An existing key is kept unless --force is given.\n\n"
 	       "  -o, --output FILE   key file (default %s)\n"
 	       "  -f, --force         replace an existing key file\n"
-	       "  -h, --help          this text\n",
+	       "  -h, --help          this text\n\n"
+	       "Exit status: 0 written, 1 the key file exists or cannot be written,\n"
+	       "2 usage error.\n",
 	       DEFAULT_KEY_FILE);
 }
 

@@ -110,12 +110,15 @@ static void quiet(void *ctx, const char *message)
 /* The report of ct's last switchover, from its volume when mounted here. */
 static bool volume_report(const struct havz_container *ct, struct havz_report *r)
 {
-	struct havz_buf b = { 0 };
-	bool ok = havz_ct_mount_check(ct) == 0 && havz_report_read(ct, 8192, &b) == 0 && b.data &&
-		  havz_report_parse(b.data, r) == 0 && r->id[0];
+	char why[HAVZ_REPORT_LINE_MAX + 128];
+	int rc;
 
-	havz_buf_free(&b);
-	return ok;
+	if (havz_ct_mount_check(ct))
+		return false;
+	rc = havz_report_load(ct, r, why, sizeof(why));
+	if (rc == -EINVAL)
+		qb_log(LOG_WARNING, "status: %s: switchover report not shown: %s", ct->name, why);
+	return rc == 0;
 }
 
 /* The last switchover of each container held here, from the report on its volume. */

@@ -60,6 +60,7 @@ struct move {
 	struct havz_report seen;
 	bool unmounted, done;
 	struct havz_report last;
+	char report_why[HAVZ_REPORT_LINE_MAX + 128]; /* the last bad report, logged once */
 };
 
 struct sw {
@@ -101,8 +102,6 @@ void usage_switchover(void)
 	       "3 configuration errors, 5 refused (nothing was stopped).\n",
 	       HAVZ_DEFAULT_CONFIG, DEFAULT_TIMEOUT_S);
 }
-
-#define EXIT_REFUSED 5
 
 static int64_t since(const struct sw *s)
 {
@@ -315,7 +314,8 @@ static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
 	havz_report_add(&b, "predump_rounds", v);
 	snprintf(v, sizeof(v), "%u", rounds);
 	havz_report_add(&b, "predump_max", v);
-	snprintf(v, sizeof(v), "%" PRId64, t);
+	/* A realtime clock stepped back meanwhile would make it negative: the report has 0. */
+	snprintf(v, sizeof(v), "%" PRId64, t > 0 ? t : 0);
 	havz_report_add(&b, "predump_ms", v);
 	if (havz_report_begin(ct, &b))
 		qb_log(LOG_WARNING, "switchover: %s: cannot write its report", ct->name);
@@ -367,14 +367,53 @@ static void show_changes(struct sw *s, struct move *m, const struct havz_report 
 	*o = *r;
 }
 
+/* A report that does not parse, logged when it differs from the last one (each poll reads it). */
+static void report_bad(struct move *m, const char *why)
+{
+	if (!strcmp(m->report_why, why))
+		return;
+	qb_log(LOG_WARNING, "switchover: %s: report ignored: %s", m->ct->name, why);
+	havz_why_set(m->report_why, sizeof(m->report_why), "%s", why);
+}
+
 static bool read_local(struct move *m, struct havz_report *r)
 {
-	struct havz_buf b = { 0 };
-	bool ok = havz_ct_mount_check(m->ct) == 0 && havz_report_read(m->ct, 8192, &b) == 0 &&
-		  b.data && havz_report_parse(b.data, r) == 0;
+	char why[sizeof(m->report_why)];
+	int rc;
 
-	havz_buf_free(&b);
-	return ok;
+	if (havz_ct_mount_check(m->ct))
+		return false;
+	rc = havz_report_load(m->ct, r, why, sizeof(why));
+	if (rc == -EINVAL)
+		report_bad(m, why);
+	return rc == 0;
+}
+
+/* The text after line "KEY...\n" at the start of p, or NULL when p does not start with KEY. */
+static const char *after_line(const char *p, const char *key)
+{
+	const char *nl = strchr(p, '\n');
+
+	return nl && !strncmp(p, key, strlen(key)) ? nl + 1 : NULL;
+}
+
+/* The report in the peer's SWITCHOVER answer: after its now_ms= and busy= lines. */
+static bool read_peer(struct sw *s, struct move *m, const char *payload, struct havz_report *r)
+{
+	char why[sizeof(m->report_why)], origin[HAVZ_PATH_MAX + 80];
+	const char *p = after_line(payload, "now_ms=");
+
+	p = p ? after_line(p, "busy=") : NULL;
+	if (!p)
+		return false;
+	if (!*p)
+		return false; /* not mounted there (yet) */
+	snprintf(origin, sizeof(origin), "%s:%s" HAVZ_REPORT_REL, s->peer->name, m->ct->mount);
+	if (havz_report_parse(p, origin, r, why, sizeof(why))) {
+		report_bad(m, why);
+		return false;
+	}
+	return true;
 }
 
 /* One look at every container; true when all are done. */
@@ -400,7 +439,7 @@ static bool watch_round(struct sw *s, struct move *mv, size_t n, const char *id)
 			}
 		}
 		if (m->unmounted && peer_ask(s, m->ct->name, text, sizeof(text), &cs) == 0 &&
-		    havz_report_parse(text, &r) == 0 && !strcmp(r.id, id)) {
+		    read_peer(s, m, text, &r) && !strcmp(r.id, id)) {
 			if (r.start_begin && !m->seen.start_begin)
 				phase(s, "%s: %s: DRBD primary, mounted", m->ct->name,
 				      s->peer->name);
@@ -542,8 +581,9 @@ int cmd_switchover(int argc, char **argv)
 		case 'C': cold = true; break;
 		case 'L': s.no_lazy = true; break;
 		case 'P':
-			if (havz_parse_uint(optarg, 0, 64, &rounds)) {
-				qb_log(LOG_ERR, "switchover: --precopy: 0 to 64 rounds");
+			if (havz_parse_uint(optarg, 0, HAVZ_PRECOPY_MAX, &rounds)) {
+				qb_log(LOG_ERR, "switchover: --precopy: 0 to %d rounds",
+				       HAVZ_PRECOPY_MAX);
 				return HAVZ_EXIT_USAGE;
 			}
 			s.precopy = (int)rounds;
@@ -579,7 +619,7 @@ int cmd_switchover(int argc, char **argv)
 	s.peer = havz_config_peer(&s.cfg, s.self);
 	if (s.cfg.stack != HAVZ_STACK_HEARTBEAT) {
 		qb_log(LOG_ERR, "switchover: only the heartbeat stack is supported so far");
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	lock = havz_swlock_take(&holder);
@@ -589,7 +629,7 @@ int cmd_switchover(int argc, char **argv)
 				      : "cannot take the switchover lock");
 		if (holder)
 			qb_log(LOG_ERR, "switchover: (pid %d)", holder);
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	for (size_t i = 0; i < s.cfg.n_containers; i++)
@@ -597,7 +637,7 @@ int cmd_switchover(int argc, char **argv)
 			held[n++] = s.cfg.containers[i].name;
 	if (havz_switchover_select(name, held, n, why, sizeof(why))) {
 		qb_log(LOG_ERR, "switchover: refused: %s", why);
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	rc = havz_auth_key_read(s.cfg.auth_key_file, &s.key);
@@ -608,7 +648,7 @@ int cmd_switchover(int argc, char **argv)
 		goto out;
 	}
 	if (peer_check(&s)) {
-		rc = EXIT_REFUSED;
+		rc = HAVZ_EXIT_REFUSED;
 		goto out;
 	}
 	phase(&s,

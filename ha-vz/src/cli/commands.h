@@ -2,13 +2,15 @@
 #ifndef HAVZ_CLI_COMMANDS_H
 #define HAVZ_CLI_COMMANDS_H
 
-/* Exit codes of the ha-vz command, documented in ha-vz(8). */
+/* Every exit code of the ha-vz command (but fence-peer's, DRBD's own), the one place they are
+ * defined: ha-vz(8) lists each (tests/cli/exit-codes.bats checks that the two agree). */
 enum {
 	HAVZ_EXIT_OK = 0,
 	HAVZ_EXIT_FAIL = 1,	/* the operation failed */
 	HAVZ_EXIT_USAGE = 2,	/* bad command line */
 	HAVZ_EXIT_CONFIG = 3,	/* the configuration has errors */
 	HAVZ_EXIT_NODAEMON = 4, /* status: ha-vzd is not running */
+	HAVZ_EXIT_REFUSED = 5,	/* switchover: refused, nothing was stopped */
 };
 
 struct cli_command {

@@ -125,6 +125,9 @@ void havz_report_note(const struct havz_container *ct, const char *key, const ch
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
+	/* A result longer than the report holds is cut here, where it is written: the parser
+	 * refuses what does not fit. */
+	value[HAVZ_REPORT_TEXT_MAX] = '\0';
 	for (char *p = value; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
@@ -158,4 +161,20 @@ int havz_report_read(const struct havz_container *ct, size_t limit, struct havz_
 
 	report_path(ct, path, sizeof(path));
 	return havz_file_read(path, limit, out);
+}
+
+int havz_report_load(const struct havz_container *ct, struct havz_report *r, char *why,
+		     size_t why_size)
+{
+	struct havz_buf b = { 0 };
+	char path[PATH_MAX];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	report_path(ct, path, sizeof(path));
+	rc = havz_file_read(path, HAVZ_REPORT_MAX, &b);
+	if (rc == 0)
+		rc = havz_report_parse(b.data ? b.data : "", path, r, why, why_size);
+	havz_buf_free(&b);
+	return rc;
 }

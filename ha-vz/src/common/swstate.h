@@ -42,5 +42,13 @@ void havz_report_note(const struct havz_container *ct, const char *key, const ch
 int havz_report_begin(const struct havz_container *ct, const struct havz_buf *text);
 /* Reads the report text (up to limit bytes). */
 int havz_report_read(const struct havz_container *ct, size_t limit, struct havz_buf *out);
+struct havz_report;
+/*
+ * Reads and parses the report on ct's volume. 0; -ENOENT when there is none (no switchover
+ * yet, or the volume is not mounted here); -EINVAL for a report that does not parse, with
+ * why = "PATH:LINE: KEY: message"; another -errno when it cannot be read.
+ */
+int havz_report_load(const struct havz_container *ct, struct havz_report *r, char *why,
+		     size_t why_size);
 
 #endif

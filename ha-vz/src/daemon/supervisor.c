@@ -315,19 +315,22 @@ static bool resource_manager_busy(void)
 /* The volume carries a switchover whose start has not run yet (within 5 minutes of its stop). */
 static bool switchover_arriving(const char *name, const char *mount)
 {
+	/* Each round looks again: a bad report is logged when it is new, not every round. */
+	static char last_why[HAVZ_REPORT_LINE_MAX + 128];
+	char why[sizeof(last_why)] = "";
 	struct havz_container ct;
-	struct havz_buf b = { 0 };
 	struct havz_report rep;
-	bool arriving = false;
+	int rc;
 
 	memset(&ct, 0, sizeof(ct));
 	snprintf(ct.name, sizeof(ct.name), "%s", name);
 	snprintf(ct.mount, sizeof(ct.mount), "%s", mount);
-	if (havz_report_read(&ct, 8192, &b) == 0 && b.data && havz_report_parse(b.data, &rep) == 0)
-		arriving = rep.id[0] && rep.stop_end && !rep.start_end &&
-			   havz_realtime_ms() - rep.stop_end < 300000;
-	havz_buf_free(&b);
-	return arriving;
+	rc = havz_report_load(&ct, &rep, why, sizeof(why));
+	if (rc == -EINVAL && strcmp(why, last_why))
+		qb_log(LOG_WARNING, "container %s: switchover report ignored: %s", name, why);
+	memcpy(last_why, why, sizeof(last_why));
+	return rc == 0 && rep.stop_end && !rep.start_end &&
+	       havz_realtime_ms() - rep.stop_end < 300000;
 }
 
 static void supervise_one(struct havzd *d, const struct round *r, size_t i, const char *mountinfo,
