@@ -224,12 +224,12 @@ static void list_json(const struct records *rs)
 	printf("%s]\n", rs->n ? "\n" : "");
 }
 
-static int failed_verdicts(const struct records *rs)
+static bool any_failed(const struct records *rs)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (havz_drill_verdict(&rs->r[i]) == HAVZ_VERDICT_FAIL)
-			return 1;
-	return 0;
+			return true;
+	return false;
 }
 
 static int cmd_drill_report_or_list(int argc, char **argv, bool report)
@@ -293,7 +293,7 @@ static int cmd_drill_report_or_list(int argc, char **argv, bool report)
 	if (rs.unreadable)
 		fprintf(stderr, "ha-vz: %u record(s) in %s could not be read (named above)\n",
 			rs.unreadable, dir);
-	c = rc || rs.unreadable || failed_verdicts(&rs) ? HAVZ_EXIT_FAIL : HAVZ_EXIT_OK;
+	c = rc || rs.unreadable || any_failed(&rs) ? HAVZ_EXIT_FAIL : HAVZ_EXIT_OK;
 	free(path);
 	records_free(&rs);
 	return c;
