@@ -110,6 +110,8 @@ static int32_t on_reload(int32_t sig, void *data)
 		return 0;
 	}
 	self = havz_config_node(cfg, d->node);
+	if (cfg->metrics_port != d->cfg->metrics_port)
+		qb_log(LOG_WARNING, "ha-vzd: metrics_port changed; it takes effect at restart");
 	if (cfg->control_port != d->listen_port || strcmp(self->management, d->listen_addr))
 		qb_log(LOG_WARNING,
 		       "ha-vzd: the control address changed; it takes effect at restart "
@@ -148,7 +150,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct havzd d = { .listen_fd = -1 };
+	static struct havzd d = { .listen_fd = -1, .metrics_fd = -1 };
 	const char *listen = NULL;
 	const struct havz_node *self;
 	struct utsname uts;
@@ -255,7 +257,7 @@ int main(int argc, char **argv)
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGTERM, &d, on_quit, &sh);
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGINT, &d, on_quit, &sh);
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGHUP, &d, on_reload, &sh);
-	if (control_start(&d) || ipc_start(&d) || supervisor_start(&d))
+	if (control_start(&d) || metrics_start(&d) || ipc_start(&d) || supervisor_start(&d))
 		goto out;
 	qb_log(LOG_NOTICE,
 	       "ha-vzd %s: node %s of cluster %s, control on %s port %u, %zu containers",
@@ -266,6 +268,7 @@ int main(int argc, char **argv)
 out:
 	supervisor_stop(&d);
 	ipc_stop(&d);
+	metrics_stop(&d);
 	control_stop(&d);
 	if (d.loop)
 		qb_loop_destroy(d.loop);

@@ -54,8 +54,10 @@ int supervisor_adopt(struct havzd *d, const struct havz_config *cfg)
 		snprintf(cts[i].name, sizeof(cts[i].name), "%s", cfg->containers[i].name);
 		cts[i].sup.state = HAVZ_SUP_ABSENT;
 		for (size_t j = 0; j < d->n_cts; j++)
-			if (!strcmp(d->cts[j].name, cts[i].name))
+			if (!strcmp(d->cts[j].name, cts[i].name)) {
 				cts[i].sup = d->cts[j].sup;
+				cts[i].restarts_total = d->cts[j].restarts_total;
+			}
 	}
 	free(d->cts);
 	d->cts = cts;
@@ -392,6 +394,9 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 
 	if (act == HAVZ_ACT_HANDOVER) {
 		havz_supervise_handover_why(verdict, &r->policy, why, sizeof(why));
+		pthread_mutex_lock(&d->lock);
+		d->failovers++;
+		pthread_mutex_unlock(&d->lock);
 		handover(name, why);
 		return;
 	}
@@ -404,6 +409,7 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	ct = ct_find(d, name);
 	if (ct) {
 		before = ct->sup.state;
+		ct->restarts_total++;
 		havz_supervise_restarted(&ct->sup, ok);
 		ct_note(name, before, ct->sup.state, ok ? "restarted" : "restart failed");
 	}
@@ -446,6 +452,7 @@ static void *supervisor_main(void *arg)
 		if (round_take(d, &r) == 0) {
 			interval = r.interval_ms;
 			peer_poll(d, &r);
+			metrics_note_switchovers(d);
 			mountinfo = mountinfo_read();
 			if (!mountinfo)
 				qb_log(LOG_ERR, "supervisor: cannot read /proc/self/mountinfo");
