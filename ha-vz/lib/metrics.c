@@ -148,17 +148,20 @@ void havz_histogram_observe(struct havz_histogram *h, double seconds)
 
 int havz_sw_summary_parse(const char *line, struct havz_sw_summary *s)
 {
-	char route[96], freeze[40];
+	char route[96], freeze[40], bytes[40], outcome[16];
 	const char *eq;
 	char *endp;
 	long long v;
 
 	memset(s, 0, sizeof(*s));
 	/* Fields are space-free; the widths match the sizes of s (HAVZ_NAME_MAX is 32). */
-	if (sscanf(line, "%39s %31s %95s %39s", s->name, s->stamp, route, freeze) != 4)
+	if (sscanf(line, "%39s %31s %95s %39s %39s %15s", s->name, s->stamp, route, freeze, bytes,
+		   outcome) != 6)
 		return -EINVAL;
-	if (!strstr(route, "->") || strncmp(freeze, "freeze_ms=", 10))
+	if (!strstr(route, "->") || strncmp(freeze, "freeze_ms=", 10) ||
+	    strncmp(bytes, "bytes=", 6))
 		return -EINVAL;
+	s->live = !strcmp(outcome, "live") || !strcmp(outcome, "live-lazy");
 	eq = freeze + 10;
 	errno = 0;
 	v = strtoll(eq, &endp, 10);

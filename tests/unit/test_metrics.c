@@ -106,15 +106,28 @@ static void test_sw_summary(void **state)
 	assert_string_equal(s.name, "web");
 	assert_string_equal(s.stamp, "2026-12-01T19:00:00");
 	assert_int_equal(s.freeze_ms, 1234);
+	assert_true(s.live);
+	assert_int_equal(havz_sw_summary_parse("web 2026-12-01T19:00:00 alpha->beta freeze_ms=80 "
+					       "bytes=99 live-lazy",
+					       &s),
+			 0);
+	assert_true(s.live);
 	assert_int_equal(havz_sw_summary_parse("db 2026-12-01T19:00:00 a->b freeze_ms=-1 bytes=0 "
-					       "cold: no criu",
+					       "cold",
 					       &s),
 			 0);
 	assert_int_equal(s.freeze_ms, -1);
-	assert_int_equal(havz_sw_summary_parse("web 2026 alpha-beta freeze_ms=1", &s), -EINVAL);
-	assert_int_equal(havz_sw_summary_parse("web 2026 a->b frozen=1", &s), -EINVAL);
-	assert_int_equal(havz_sw_summary_parse("web 2026 a->b freeze_ms=1x", &s), -EINVAL);
-	assert_int_equal(havz_sw_summary_parse("web 2026 a->b freeze_ms=-2", &s), -EINVAL);
+	assert_false(s.live); /* a cold move's freeze_ms is its outage: not a freeze */
+	assert_int_equal(havz_sw_summary_parse("web 2026 a->b freeze_ms=1 bytes=1", &s), -EINVAL);
+	assert_int_equal(havz_sw_summary_parse("web 2026 alpha-beta freeze_ms=1 bytes=1 live", &s),
+			 -EINVAL);
+	assert_int_equal(havz_sw_summary_parse("web 2026 a->b frozen=1 bytes=1 live", &s), -EINVAL);
+	assert_int_equal(havz_sw_summary_parse("web 2026 a->b freeze_ms=1x bytes=1 live", &s),
+			 -EINVAL);
+	assert_int_equal(havz_sw_summary_parse("web 2026 a->b freeze_ms=-2 bytes=1 live", &s),
+			 -EINVAL);
+	assert_int_equal(havz_sw_summary_parse("web 2026 a->b freeze_ms=2 size=1 live", &s),
+			 -EINVAL);
 	assert_int_equal(havz_sw_summary_parse("web", &s), -EINVAL);
 }
 

@@ -53,6 +53,7 @@ struct havz_sw_summary {
 	char name[40];
 	char stamp[32];
 	int64_t freeze_ms; /* -1: the freeze was not measured */
+	bool live;	   /* OUTCOME live or live-lazy; for a cold move freeze_ms is the outage */
 };
 /* -EINVAL when the line does not have that shape. */
 int havz_sw_summary_parse(const char *line, struct havz_sw_summary *s);

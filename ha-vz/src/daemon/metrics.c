@@ -343,7 +343,7 @@ void metrics_note_switchovers(struct havzd *d)
 
 		if (havz_sw_summary_parse(l, &s) || sw_seen(d, &s))
 			continue;
-		if (d->sw_primed && s.freeze_ms >= 0)
+		if (d->sw_primed && s.live && s.freeze_ms >= 0)
 			havz_histogram_observe(&d->freeze, (double)s.freeze_ms / 1000.0);
 		sw_remember(d, &s);
 	}
