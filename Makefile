@@ -85,7 +85,7 @@ lint-format:
 
 C_FILES       = $(shell find ha-vz tests -name '*.[ch]' -not -path '$(B)/*')
 SHELL_SCRIPTS = $(shell grep -rlIE --exclude='*.bats' '^\#!/bin/(ba)?sh|^\#!/usr/bin/env (ba)?sh' \
-                  tests resource-agents drbd checkpoint-hooks iso .ci conf 2>/dev/null)
+                  tests resource-agents drbd checkpoint-hooks alerts iso .ci conf 2>/dev/null)
 BATS_FILES    = $(shell find tests -name '*.bats')
 
 install: all
@@ -117,4 +117,4 @@ deps:
 	tests/install-deps
 
 # Fragments owned by other parts of the tree (agent, lab, iso) add their targets here.
--include $(wildcard resource-agents/*.mk drbd/*.mk checkpoint-hooks/*.mk tests/lab/*.mk tests/probe/*.mk tests/bench/*.mk iso/*.mk)
+-include $(wildcard resource-agents/*.mk drbd/*.mk checkpoint-hooks/*.mk alerts/*.mk tests/lab/*.mk tests/probe/*.mk tests/bench/*.mk iso/*.mk)

@@ -91,6 +91,8 @@ teardown_file() {
 		./usr/lib/ha-vz/drbd-unfence-peer ./etc/ha.d/resource.d/ha-vz-container \
 		./etc/ha.d/resource.d/ha-vz-drbd ./etc/ha.d/resource.d/ha-vz-mount \
 		./etc/ha-vz/ha-vz.conf.example ./etc/ha-vz/hooks/post-restore.d/50-gratuitous-arp \
+		./etc/ha-vz/alerts.d/10-syslog ./etc/ha-vz/alerts.d/50-mail \
+		./usr/share/man/man7/ha-vz-alerts.7.gz \
 		./lib/systemd/system/ha-vzd.service ./usr/share/man/man8/ha-vzd.8.gz \
 		./usr/share/man/man5/ha-vz.conf.5.gz ./usr/share/man/man7/ha-vz-hooks.7.gz; do
 		grep -q " $f\$" <<<"$output" || fail "$f is not in the package"
@@ -103,6 +105,7 @@ teardown_file() {
 	dpkg-deb --ctrl-tarfile "$NEW_DEB" | tar -xO ./conffiles >"$D/conffiles"
 	grep -qx /etc/ha-vz/ha-vz.conf.example "$D/conffiles"
 	grep -qx /etc/ha.d/resource.d/ha-vz-drbd "$D/conffiles"
+	grep -qx /etc/ha-vz/alerts.d/50-mail "$D/conffiles"
 }
 
 @test "lintian: no error and no warning (overrides are justified in debian/)" {

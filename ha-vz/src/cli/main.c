@@ -22,6 +22,8 @@ static const struct cli_command commands[] = {
 	  cmd_switchover, usage_switchover },
 	{ "hooks-run", "run one phase of the checkpoint hooks (to try them)", cmd_hooks_run,
 	  usage_hooks_run },
+	{ "alert", "run the alert hooks for one event (to try them; DRBD handlers)", cmd_alert,
+	  usage_alert },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

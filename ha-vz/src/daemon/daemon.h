@@ -15,6 +15,7 @@
 
 #include <qb/qbloop.h>
 
+#include "havz/alert.h"
 #include "havz/buf.h"
 #include "havz/config.h"
 #include "havz/metrics.h"
@@ -95,6 +96,12 @@ struct havzd {
 	bool sw_primed; /* the summaries found at start are not counted */
 	uint64_t alerts_failed;
 	int metrics_fd;
+
+	/* The alert thread (alerts.c); its queue is guarded by lock too. */
+	const char *alerts_dir; /* --alerts-dir; NULL: HAVZ_ALERTS_DIR */
+	pthread_t alerter;
+	pthread_cond_t alerts_wake;
+	bool alerts_started, alerts_quit;
 };
 
 int64_t havzd_now_ms(void);
@@ -110,6 +117,12 @@ int metrics_start(struct havzd *d);
 void metrics_stop(struct havzd *d);
 /* Counts the switchovers summarised since the last call in the freeze histogram. */
 void metrics_note_switchovers(struct havzd *d);
+
+/* Alerts: queued here, run by their own thread. Call without d->lock held. */
+int alerts_start(struct havzd *d);
+void alerts_stop(struct havzd *d);
+void alerts_post(struct havzd *d, enum havz_alert_kind kind, const char *container, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
 
 int supervisor_start(struct havzd *d);
 void supervisor_stop(struct havzd *d);

@@ -397,6 +397,8 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 		pthread_mutex_lock(&d->lock);
 		d->failovers++;
 		pthread_mutex_unlock(&d->lock);
+		alerts_post(d, HAVZ_ALERT_FAILOVER, name,
+			    "%s; handing this node's resources to the peer", why);
 		handover(name, why);
 		return;
 	}
@@ -414,6 +416,8 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 		ct_note(name, before, ct->sup.state, ok ? "restarted" : "restart failed");
 	}
 	pthread_mutex_unlock(&d->lock);
+	alerts_post(d, HAVZ_ALERT_RESTART, name, "%s after: %s",
+		    ok ? "restarted" : "restart failed", why);
 }
 
 /* The preflight the peer asked for (PREFLIGHT): seconds of criu probes, so not in the main loop. */
