@@ -1,5 +1,6 @@
 # ha-vz: two-node HA for LXC containers on DRBD.
-# make | make check | make lint | make install PREFIX= DESTDIR= | make clean | make deps | make demo
+# make | make check | make lint | make install PREFIX= DESTDIR= | make deb | make clean | make deps
+# | make demo
 
 VERSION     := 0.1.0
 PREFIX      ?= /usr
@@ -33,25 +34,25 @@ DAEMON_SRCS := $(wildcard ha-vz/src/daemon/*.c)
 DAEMON_OBJS := $(DAEMON_SRCS:ha-vz/src/%.c=$(B)/src/%.o)
 BINS        := $(B)/ha-vz $(if $(DAEMON_SRCS),$(B)/ha-vzd)
 
-.PHONY: all check lint lint-cppcheck lint-shell lint-format install clean deps demo unit
+.PHONY: all check lint lint-cppcheck lint-shell lint-format install deb clean deps demo unit
 all: $(BINS)
 
 $(B)/lib/%.o: ha-vz/lib/%.c $(wildcard ha-vz/include/havz/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/src/%.o: ha-vz/src/%.c $(wildcard ha-vz/include/havz/*.h) $(wildcard ha-vz/src/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iha-vz/src -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Iha-vz/src -c -o $@ $<
 
 $(B)/libhavz.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/ha-vz: $(CLI_OBJS) $(COMMON_OBJS) $(B)/libhavz.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/ha-vzd: $(DAEMON_OBJS) $(COMMON_OBJS) $(B)/libhavz.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests: the library and the test programs built again with ASan+UBSan.
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -96,6 +97,19 @@ install: all
 	for m in ha-vz/man/*.[0-9]; do \
 	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
+# The Debian package, built by dpkg-buildpackage in a copy of this tree (its clean step
+# would remove $(B), and its results land in the parent directory): $(DEB_DIR)/*.deb.
+DEB_DIR     := $(B)/deb
+deb:
+	@v=$$(dpkg-parsechangelog -SVersion) && [ "$$v" = "$(VERSION)" ] || { \
+	  echo "make deb: debian/changelog is at $$v, the Makefile at $(VERSION):" \
+	    "add a changelog entry (dch -v $(VERSION))" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -c --exclude=./$(B) --exclude=./.git --exclude='./iso/*.iso' . | tar -x -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc $(DEB_BUILD_FLAGS)
+	rm -rf $(DEB_DIR)/src
+	@ls -l $(DEB_DIR)/*.deb
+
 clean:
 	rm -rf $(B)
 
@@ -103,4 +117,4 @@ deps:
 	tests/install-deps
 
 # Fragments owned by other parts of the tree (agent, lab, iso) add their targets here.
--include $(wildcard resource-agents/*.mk drbd/*.mk checkpoint-hooks/*.mk tests/lab/*.mk tests/probe/*.mk tests/bench/*.mk iso/*.mk)
+-include $(wildcard resource-agents/*.mk drbd/*.mk checkpoint-hooks/*.mk conf/*.mk tests/lab/*.mk tests/probe/*.mk tests/bench/*.mk iso/*.mk)

@@ -13,7 +13,10 @@ install-drbd-handlers:
 	  drbd/handlers/drbd-fence-peer >$(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp
 	chmod 755 $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp
 	mv $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer.tmp $(DESTDIR)$(LIBEXECDIR)/drbd-fence-peer
-	install -m 755 drbd/handlers/drbd-unfence-peer $(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer
+	sed 's|^HAVZ_BIN_DEFAULT=.*|HAVZ_BIN_DEFAULT=$(SBINDIR)/ha-vz|' \
+	  drbd/handlers/drbd-unfence-peer >$(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer.tmp
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer.tmp
+	mv $(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer.tmp $(DESTDIR)$(LIBEXECDIR)/drbd-unfence-peer
 	install -d $(DESTDIR)$(HARESDIR)
 	install -m 755 drbd/ha-vz-drbd $(DESTDIR)$(HARESDIR)/ha-vz-drbd
 	install -m 755 drbd/ha-vz-mount $(DESTDIR)$(HARESDIR)/ha-vz-mount

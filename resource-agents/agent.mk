@@ -12,7 +12,7 @@ all: $(AGENT_BIN)
 install: install-agent
 
 $(AGENT_BIN): $(AGENT_OBJS) $(COMMON_OBJS) $(B)/libhavz.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 install-agent: $(AGENT_BIN)
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(OCFDIR) $(DESTDIR)$(HARESDIR)

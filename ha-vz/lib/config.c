@@ -250,6 +250,13 @@ static int cluster_control_port(struct parser *p, const char *key, const char *v
 	return set_uint(p, key, value, 1, 65535, &p->cfg->control_port);
 }
 
+/* 0: no metrics endpoint (the default). */
+static int cluster_metrics_port(struct parser *p, const char *key, const char *value)
+{
+	p->cfg->metrics_port_at.line = p->line;
+	return set_uint(p, key, value, 0, 65535, &p->cfg->metrics_port);
+}
+
 static int cluster_monitor_interval(struct parser *p, const char *key, const char *value)
 {
 	return set_duration(p, key, value, 1000, 3600000, &p->cfg->monitor_interval_ms);
@@ -510,6 +517,7 @@ static const struct keyword keywords[] = {
 	{ "auth_key_file", SEC_CLUSTER, true, cluster_auth_key_file },
 	{ "auto_failback", SEC_CLUSTER, false, cluster_auto_failback },
 	{ "control_port", SEC_CLUSTER, false, cluster_control_port },
+	{ "metrics_port", SEC_CLUSTER, false, cluster_metrics_port },
 	{ "monitor_interval", SEC_CLUSTER, false, cluster_monitor_interval },
 	{ "max_restarts", SEC_CLUSTER, false, cluster_max_restarts },
 	{ "restart_window", SEC_CLUSTER, false, cluster_restart_window },

@@ -122,6 +122,9 @@ static void check_timing(struct checker *c)
 		verr(c, line_or(cfg->deadtime_at.line, cfg->cluster_line),
 		     "deadtime: %ums must be longer than warntime (%ums)", cfg->deadtime_ms,
 		     cfg->warntime_ms);
+	if (cfg->metrics_port && cfg->metrics_port == cfg->control_port)
+		verr(c, cfg->metrics_port_at.line, "metrics_port: %u is also the control_port",
+		     cfg->metrics_port);
 	if (cfg->initdead_ms < 2 * cfg->deadtime_ms)
 		verr(c, line_or(cfg->initdead_at.line, cfg->cluster_line),
 		     "initdead: %ums must be at least twice deadtime (%ums)", cfg->initdead_ms,
@@ -206,6 +209,9 @@ static void check_containers(struct checker *c)
 		}
 		if (ct->port_at.line && ct->port == cfg->control_port)
 			verr(c, ct->port_at.line, "port: %u is the cluster's control_port",
+			     ct->port);
+		if (ct->port_at.line && cfg->metrics_port && ct->port == cfg->metrics_port)
+			verr(c, ct->port_at.line, "port: %u is the cluster's metrics_port",
 			     ct->port);
 		if (ct->service_ip[0]) {
 			size_t n = strcspn(ct->service_ip, "/");

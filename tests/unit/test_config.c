@@ -555,6 +555,12 @@ static const struct bad_value bad_values[] = {
 	  "t.conf:4: control_port: 0 is out of range (1..65535)" },
 	{ "authkey\n\n", "authkey\ncontrol_port = 65536\n",
 	  "t.conf:4: control_port: 65536 is out of range (1..65535)" },
+	{ "authkey\n\n", "authkey\nmetrics_port = 65536\n",
+	  "t.conf:4: metrics_port: 65536 is out of range (0..65535)" },
+	{ "authkey\n\n", "authkey\nmetrics_port = 96x4\n",
+	  "t.conf:4: metrics_port: '96x4' is not a whole number" },
+	{ "authkey\n\n", "authkey\nmetrics_port = 9664\nmetrics_port = 9665\n",
+	  "t.conf:5: metrics_port: set twice in [cluster]" },
 	{ "authkey\n\n", "authkey\nmonitor_interval = 999ms\n",
 	  "t.conf:4: monitor_interval: 999ms is out of range (1000ms..3600000ms)" },
 	{ "authkey\n\n", "authkey\nmonitor_interval = 61m\n",
@@ -757,6 +763,7 @@ static void test_daemon_keys(void **state)
 	assert_int_equal(parse(text, &cfg, &d), 0);
 	assert_diag_count(&d, 0);
 	assert_int_equal(cfg.control_port, 65535);
+	assert_int_equal(cfg.metrics_port, 0); /* off unless set */
 	assert_int_equal(cfg.monitor_interval_ms, 1000);
 	assert_int_equal(cfg.max_restarts, 0);
 	assert_int_equal(cfg.restart_window_ms, 86400000);
@@ -765,9 +772,10 @@ static void test_daemon_keys(void **state)
 
 	text = subst(BASE_CONF, "authkey\n\n",
 		     "authkey\ncontrol_port = 1\nmonitor_interval = 60m\nmax_restarts = 100\n"
-		     "restart_window = 1000ms\n");
+		     "restart_window = 1000ms\nmetrics_port = 9664\n");
 	assert_int_equal(parse(text, &cfg, &d), 0);
 	assert_int_equal(cfg.control_port, 1);
+	assert_int_equal(cfg.metrics_port, 9664);
 	assert_int_equal(cfg.monitor_interval_ms, 3600000);
 	assert_int_equal(cfg.max_restarts, 100);
 	assert_int_equal(cfg.restart_window_ms, 1000);

@@ -351,6 +351,21 @@ static void test_port_is_control_port(void **state)
 	assert_int_equal(rc, 0);
 }
 
+static void test_metrics_port_clash(void **state)
+{
+	struct diags d = { 0 };
+	int rc;
+
+	(void)state;
+	expect_one_error(conf_with("authkey\n\n", "authkey\nmetrics_port = 7799\n"),
+			 "t.conf:4: metrics_port: 7799 is also the control_port");
+	expect_one_error(conf_with("authkey\n\n", "authkey\nmetrics_port = 7789\n"),
+			 "t.conf:22: port: 7789 is the cluster's metrics_port");
+	rc = validate(conf_with("authkey\n\n", "authkey\nmetrics_port = 9664\n"), &d);
+	assert_diag_count(&d, 0);
+	assert_int_equal(rc, 0);
+}
+
 static void test_service_ip_is_node_address(void **state)
 {
 	struct diags d = { 0 };
@@ -591,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_duplicates_all_reported),
 		cmocka_unit_test(test_port_is_control_port),
+		cmocka_unit_test(test_metrics_port_clash),
 		cmocka_unit_test(test_service_ip_is_node_address),
 		cmocka_unit_test(test_auth_key_missing),
 		cmocka_unit_test(test_auth_key_mode),

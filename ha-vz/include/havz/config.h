@@ -86,11 +86,13 @@ struct havz_config {
 	char auth_key_file[HAVZ_PATH_MAX];
 	bool auto_failback;
 	unsigned control_port;	      /* ha-vzd's TCP port on the management network */
+	unsigned metrics_port;	      /* ha-vzd's Prometheus endpoint there; 0: none */
 	unsigned monitor_interval_ms; /* ha-vzd runs each local container's monitor this often */
 	unsigned max_restarts;	      /* local restarts within restart_window before handover */
 	unsigned restart_window_ms;
 	bool have_cluster;
 	struct havz_origin stack_at, deadtime_at, warntime_at, initdead_at, auth_key_file_at;
+	struct havz_origin metrics_port_at;
 
 	struct havz_node nodes[HAVZ_NODES];
 	size_t n_nodes;

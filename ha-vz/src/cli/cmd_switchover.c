@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/alerts.h"
 #include "common/checkpoint.h"
 #include "common/container.h"
 #include "common/log.h"
@@ -54,6 +55,7 @@
 struct move {
 	const struct havz_container *ct;
 	bool live;
+	bool wanted_live; /* it could have moved live: a cold move is a fallback (alert) */
 	struct havz_preflight pf;
 	char cold_why[256];
 	/* what was shown already */
@@ -266,6 +268,7 @@ static void prepare(struct sw *s, struct move *m, bool cold, const char *id)
 	if (!m->cold_why[0]) {
 		int64_t p0 = since(s);
 
+		m->wanted_live = true;
 		havz_preflight_run(ct, rounds, &m->pf);
 		if (m->pf.live && !s->peer_pf.live) {
 			m->pf.live = false;
@@ -771,6 +774,15 @@ int cmd_switchover(int argc, char **argv)
 			      res[0] && strcmp(res, "cold: checkpoint = off") ? "; " : "",
 			      res[0] && strcmp(res, "cold: checkpoint = off") ? res : "");
 			freeze = outage;
+			if (m->wanted_live) {
+				char detail[512];
+
+				snprintf(detail, sizeof(detail), "moved cold to %s%s: %s",
+					 s.peer->name, down,
+					 m->cold_why[0] ? m->cold_why : m->last.stop_result);
+				havz_alert_now(HAVZ_ALERT_SWITCHOVER_FALLBACK, s.cfg.cluster_name,
+					       s.self->name, m->ct->name, detail, NULL);
+			}
 		}
 		snprintf(why, sizeof(why), "%s",
 			 restored ? (strstr(res, "lazily") ? "live-lazy" : "live") : "cold");

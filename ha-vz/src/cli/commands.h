@@ -41,6 +41,8 @@ int cmd_hooks_run(int argc, char **argv);
 void usage_hooks_run(void);
 int cmd_drill(int argc, char **argv);
 void usage_drill(void);
+int cmd_alert(int argc, char **argv);
+void usage_alert(void);
 int cmd_switchover(int argc, char **argv);
 void usage_switchover(void);
 

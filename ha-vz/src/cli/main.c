@@ -23,6 +23,8 @@ static const struct cli_command commands[] = {
 	{ "drill", "check, list and report the failover drills' records", cmd_drill, usage_drill },
 	{ "hooks-run", "run one phase of the checkpoint hooks (to try them)", cmd_hooks_run,
 	  usage_hooks_run },
+	{ "alert", "run the alert hooks for one event (to try them; DRBD handlers)", cmd_alert,
+	  usage_alert },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

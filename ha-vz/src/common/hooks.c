@@ -73,41 +73,29 @@ static int fail(const struct havz_hook_env *env, int rc, char *why, size_t why_s
 	return 0;
 }
 
-int havz_hooks_run(const struct havz_hook_env *env, const struct havz_hooks_opts *opts, char *why,
-		   size_t why_size)
+int havz_hookdir_run(const struct havz_hookdir *h)
 {
-	const char *phase = havz_hook_phase_name(env->phase);
-	char dir[PATH_MAX], msg[512], reason[256];
-	char store[HAVZ_HOOK_ENV_VARS][HAVZ_HOOK_ENV_LEN];
-	const char *envp[HAVZ_HOOK_ENV_VARS + 1];
+	char msg[512], reason[256];
 	char **names = NULL;
 	size_t n = 0;
 	int rc;
 
-	if (why_size)
-		why[0] = '\0';
-	sfmt(dir, sizeof(dir), "%s/%s.d", opts && opts->dir ? opts->dir : HAVZ_HOOKS_DIR, phase);
-	rc = havz_hook_list(dir, &names, &n);
+	rc = havz_hook_list(h->dir, &names, &n);
 	if (rc == -ENOENT)
 		return 0;
 	if (rc) {
-		sfmt(msg, sizeof(msg), "cannot list %s hooks in %s: %s", phase, dir, strerror(-rc));
-		return fail(env, rc, why, why_size, msg);
+		sfmt(msg, sizeof(msg), "cannot list %s hooks in %s: %s", h->what, h->dir,
+		     strerror(-rc));
+		return h->fail(h->ctx, rc, msg);
 	}
 	if (!n) {
 		havz_hook_names_free(names, n);
 		return 0;
 	}
-	if (havz_path_secure(dir, false, reason, sizeof(reason))) {
-		sfmt(msg, sizeof(msg), "refusing the %s hooks: %s", phase, reason);
+	if (havz_path_secure(h->dir, false, reason, sizeof(reason))) {
+		sfmt(msg, sizeof(msg), "refusing the %s hooks: %s", h->what, reason);
 		havz_hook_names_free(names, n);
-		return fail(env, -EPERM, why, why_size, msg);
-	}
-	rc = havz_hook_envp(env, store, envp);
-	if (rc) {
-		havz_hook_names_free(names, n);
-		sfmt(msg, sizeof(msg), "%s hooks: environment value too long", phase);
-		return fail(env, rc, why, why_size, msg);
+		return h->fail(h->ctx, -EPERM, msg);
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
@@ -116,8 +104,8 @@ int havz_hooks_run(const struct havz_hook_env *env, const struct havz_hooks_opts
 		const char *argv[2];
 		struct stat st;
 
-		sfmt(path, sizeof(path), "%s/%s", dir, names[i]);
-		sfmt(label, sizeof(label), "%s.d/%s", phase, names[i]);
+		sfmt(path, sizeof(path), "%s/%s", h->dir, names[i]);
+		sfmt(label, sizeof(label), "%s.d/%s", h->what, names[i]);
 		/* Not a hook: subdirectories, sockets, and files without the execute bit. */
 		if (stat(path, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR)) {
 			qb_log(LOG_DEBUG, "hook %s: skipped (not an executable regular file)",
@@ -126,7 +114,7 @@ int havz_hooks_run(const struct havz_hook_env *env, const struct havz_hooks_opts
 		}
 		if (havz_path_secure(path, true, reason, sizeof(reason))) {
 			sfmt(msg, sizeof(msg), "refusing hook %s: %s", label, reason);
-			rc = fail(env, -EPERM, why, why_size, msg);
+			rc = h->fail(h->ctx, -EPERM, msg);
 			continue;
 		}
 		res = malloc(sizeof(*res));
@@ -136,26 +124,26 @@ int havz_hooks_run(const struct havz_hook_env *env, const struct havz_hooks_opts
 		}
 		argv[0] = path;
 		argv[1] = NULL;
-		ro.envp = envp;
+		ro.envp = h->envp;
 		ro.cwd = "/";
 		ro.capture = true;
-		ro.timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : HAVZ_HOOK_TIMEOUT_MS;
-		qb_log(LOG_INFO, "container %s: running hook %s", env->ct ? env->ct : "?", label);
+		ro.timeout_ms = h->timeout_ms;
+		qb_log(LOG_INFO, "%s: running hook %s", h->subject, label);
 		rc = havz_run(argv, &ro, res);
 		if (rc == -ETIMEDOUT) {
 			log_output(LOG_ERR, label, res);
 			sfmt(msg, sizeof(msg), "hook %s timed out after %u ms", label,
 			     ro.timeout_ms);
-			rc = fail(env, -ECANCELED, why, why_size, msg);
+			rc = h->fail(h->ctx, -ECANCELED, msg);
 		} else if (rc) {
 			sfmt(msg, sizeof(msg), "hook %s could not run: %s", label, strerror(-rc));
-			rc = fail(env, -ECANCELED, why, why_size, msg);
+			rc = h->fail(h->ctx, -ECANCELED, msg);
 		} else if (res->status != 0) {
 			log_output(LOG_ERR, label, res);
 			last_line(res, reason, sizeof(reason));
 			sfmt(msg, sizeof(msg), "hook %s failed with status %d%s%s", label,
 			     res->status, reason[0] ? ": " : "", reason);
-			rc = fail(env, -ECANCELED, why, why_size, msg);
+			rc = h->fail(h->ctx, -ECANCELED, msg);
 		} else {
 			log_output(LOG_INFO, label, res);
 		}
@@ -163,4 +151,49 @@ int havz_hooks_run(const struct havz_hook_env *env, const struct havz_hooks_opts
 	}
 	havz_hook_names_free(names, n);
 	return rc;
+}
+
+/* What a checkpoint hook's failure does to its phase. */
+struct phase_ctx {
+	const struct havz_hook_env *env;
+	char *why;
+	size_t why_size;
+};
+
+static int phase_fail(void *ctx, int rc, const char *msg)
+{
+	struct phase_ctx *c = ctx;
+
+	return fail(c->env, rc, c->why, c->why_size, msg);
+}
+
+int havz_hooks_run(const struct havz_hook_env *env, const struct havz_hooks_opts *opts, char *why,
+		   size_t why_size)
+{
+	const char *phase = havz_hook_phase_name(env->phase);
+	char dir[PATH_MAX], subject[HAVZ_HOOK_ENV_LEN + 16];
+	char store[HAVZ_HOOK_ENV_VARS][HAVZ_HOOK_ENV_LEN];
+	const char *envp[HAVZ_HOOK_ENV_VARS + 1];
+	struct phase_ctx ctx = { env, why, why_size };
+	struct havz_hookdir h = { .dir = dir,
+				  .what = phase,
+				  .envp = envp,
+				  .subject = subject,
+				  .fail = phase_fail,
+				  .ctx = &ctx };
+	int rc;
+
+	if (why_size)
+		why[0] = '\0';
+	sfmt(dir, sizeof(dir), "%s/%s.d", opts && opts->dir ? opts->dir : HAVZ_HOOKS_DIR, phase);
+	sfmt(subject, sizeof(subject), "container %s", env->ct ? env->ct : "?");
+	h.timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : HAVZ_HOOK_TIMEOUT_MS;
+	rc = havz_hook_envp(env, store, envp);
+	if (rc) {
+		char msg[128];
+
+		sfmt(msg, sizeof(msg), "%s hooks: environment value too long", phase);
+		return fail(env, rc, why, why_size, msg);
+	}
+	return havz_hookdir_run(&h);
 }

@@ -26,4 +26,23 @@ struct havz_hooks_opts {
 int havz_hooks_run(const struct havz_hook_env *env, const struct havz_hooks_opts *opts, char *why,
 		   size_t why_size);
 
+/*
+ * The runner both kinds of hooks share (checkpoint hooks, alert hooks): the
+ * hooks of dir by name (havz_hook_list), the directory and each hook
+ * checked (havz_path_secure), each run with envp, cwd / and timeout_ms,
+ * its output logged. Every refusal or failure goes to fail with a message
+ * naming the hook ("WHAT.d/NAME"); a non-zero return stops there and is
+ * returned. 0 when all ran (or there are none, or dir does not exist).
+ */
+struct havz_hookdir {
+	const char *dir;
+	const char *what;    /* "pre-dump", "alerts": in the messages */
+	const char *subject; /* the log's "SUBJECT: running hook ..." */
+	const char *const *envp;
+	unsigned timeout_ms;
+	int (*fail)(void *ctx, int rc, const char *msg);
+	void *ctx;
+};
+int havz_hookdir_run(const struct havz_hookdir *h);
+
 #endif

@@ -308,6 +308,13 @@ static void conn_request(struct conn *c)
 	if (req->op == HAVZ_OP_OUTDATE) {
 		qb_log(LOG_NOTICE, "control: %s asks to outdate %s", req->sender, req->resource);
 		res = do_outdate(d, req->resource);
+		pthread_mutex_lock(&d->lock);
+		d->fences[res <= HAVZ_RES_MAX ? res : HAVZ_RES_FAILED]++;
+		pthread_mutex_unlock(&d->lock);
+		alerts_post(d, HAVZ_ALERT_FENCE,
+			    strncmp(req->resource, "ct-", 3) ? "" : req->resource + 3,
+			    "%s asked to outdate %s; answered: %s", req->sender, req->resource,
+			    havz_wire_result_name(res));
 		qb_log(LOG_NOTICE, "control: outdate %s for %s: %s", req->resource, req->sender,
 		       havz_wire_result_name(res));
 	} else {

@@ -15,8 +15,10 @@
 
 #include <qb/qbloop.h>
 
+#include "havz/alert.h"
 #include "havz/buf.h"
 #include "havz/config.h"
+#include "havz/metrics.h"
 #include "havz/supervise.h"
 #include "havz/switchover.h"
 #include "havz/wire.h"
@@ -40,7 +42,15 @@
 struct havzd_ct {
 	char name[HAVZ_NAME_MAX + 1];
 	struct havz_supervise sup;
+	uint64_t restarts_total; /* for the metrics: local restarts since ha-vzd started */
 };
+
+/* A switchover summary already counted in the freeze histogram (HAVZ_LAST_SWITCHOVER). */
+struct havzd_sw_seen {
+	char name[HAVZ_NAME_MAX + 1];
+	char stamp[32];
+};
+#define HAVZD_SW_SEEN_MAX 64
 
 struct havzd {
 	qb_loop_t *loop;
@@ -76,6 +86,22 @@ struct havzd {
 	int listen_fd;
 	struct havz_wire_replay *replay;
 	void *ipcs;
+
+	/* What the metrics count since ha-vzd started (metrics.c). Guarded by lock. */
+	uint64_t failovers;		   /* handovers started by the supervisor */
+	uint64_t fences[HAVZ_RES_MAX + 1]; /* OUTDATE answers, by havz_wire_result */
+	struct havz_histogram freeze;	   /* switchovers run from this node */
+	struct havzd_sw_seen sw_seen[HAVZD_SW_SEEN_MAX];
+	size_t n_sw_seen;
+	bool sw_primed; /* the summaries found at start are not counted */
+	uint64_t alerts_failed;
+	int metrics_fd;
+
+	/* The alert thread (alerts.c); its queue is guarded by lock too. */
+	const char *alerts_dir; /* --alerts-dir; NULL: HAVZ_ALERTS_DIR */
+	pthread_t alerter;
+	pthread_cond_t alerts_wake;
+	bool alerts_started, alerts_quit;
 };
 
 int64_t havzd_now_ms(void);
@@ -85,6 +111,18 @@ void control_stop(struct havzd *d);
 
 int ipc_start(struct havzd *d);
 void ipc_stop(struct havzd *d);
+
+/* The Prometheus endpoint on the management address, port metrics_port (0: none). */
+int metrics_start(struct havzd *d);
+void metrics_stop(struct havzd *d);
+/* Counts the switchovers summarised since the last call in the freeze histogram. */
+void metrics_note_switchovers(struct havzd *d);
+
+/* Alerts: queued here, run by their own thread. Call without d->lock held. */
+int alerts_start(struct havzd *d);
+void alerts_stop(struct havzd *d);
+void alerts_post(struct havzd *d, enum havz_alert_kind kind, const char *container, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
 
 int supervisor_start(struct havzd *d);
 void supervisor_stop(struct havzd *d);

@@ -30,8 +30,8 @@ int64_t havzd_now_ms(void)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ha-vzd [-c FILE] [-n NODE] [--listen ADDR] [--agent PATH] [-v]\n"
-		"              [--stderr]\n\n"
+		"Usage: ha-vzd [-c FILE] [-n NODE] [--listen ADDR] [--agent PATH]\n"
+		"              [--alerts-dir DIR] [-v] [--stderr]\n\n"
 		"The ha-vz node daemon: supervises the containers this node holds,\n"
 		"answers the peer's DRBD fencing and status requests, and serves\n"
 		"`ha-vz status`. Runs in the foreground (heartbeat respawns it).\n\n"
@@ -39,13 +39,14 @@ static void usage(FILE *out)
 		"  -n, --node NAME     this node's name in the configuration (default: uname -n)\n"
 		"      --listen ADDR   control address (default: this node's management address)\n"
 		"      --agent PATH    the OCF container agent (default %s)\n"
+		"      --alerts-dir DIR  the alert hooks (default %s)\n"
 		"  -v, --verbose       debug logging, also to stderr\n"
 		"      --stderr        log to stderr as well as syslog\n"
 		"  -t, --check         check the configuration and key, then exit\n"
 		"  -h, --help          this text\n\n"
 		"Exit status: 0 stopped cleanly, 1 failure, 2 usage, 3 configuration error.\n"
 		"See ha-vzd(8).\n",
-		HAVZ_DEFAULT_CONFIG, HAVZD_AGENT);
+		HAVZ_DEFAULT_CONFIG, HAVZD_AGENT, HAVZ_ALERTS_DIR);
 }
 
 static void log_diag(void *ctx, const char *message)
@@ -110,6 +111,8 @@ static int32_t on_reload(int32_t sig, void *data)
 		return 0;
 	}
 	self = havz_config_node(cfg, d->node);
+	if (cfg->metrics_port != d->cfg->metrics_port)
+		qb_log(LOG_WARNING, "ha-vzd: metrics_port changed; it takes effect at restart");
 	if (cfg->control_port != d->listen_port || strcmp(self->management, d->listen_addr))
 		qb_log(LOG_WARNING,
 		       "ha-vzd: the control address changed; it takes effect at restart "
@@ -141,6 +144,7 @@ int main(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, 'L' },
 		{ "agent", required_argument, NULL, 'A' },
+		{ "alerts-dir", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "stderr", no_argument, NULL, 'E' },
 		{ "check", no_argument, NULL, 't' },
@@ -148,7 +152,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct havzd d = { .listen_fd = -1 };
+	static struct havzd d = { .listen_fd = -1, .metrics_fd = -1 };
 	const char *listen = NULL;
 	const struct havz_node *self;
 	struct utsname uts;
@@ -177,6 +181,14 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			d.agent = optarg;
+			break;
+		case 'D':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "ha-vzd: --alerts-dir %s: not an absolute path\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			d.alerts_dir = optarg;
 			break;
 		case 'v':
 			verbose = 1;
@@ -255,7 +267,8 @@ int main(int argc, char **argv)
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGTERM, &d, on_quit, &sh);
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGINT, &d, on_quit, &sh);
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGHUP, &d, on_reload, &sh);
-	if (control_start(&d) || ipc_start(&d) || supervisor_start(&d))
+	if (control_start(&d) || metrics_start(&d) || ipc_start(&d) || alerts_start(&d) ||
+	    supervisor_start(&d))
 		goto out;
 	qb_log(LOG_NOTICE,
 	       "ha-vzd %s: node %s of cluster %s, control on %s port %u, %zu containers",
@@ -265,7 +278,9 @@ int main(int argc, char **argv)
 	status = EXIT_OK;
 out:
 	supervisor_stop(&d);
+	alerts_stop(&d);
 	ipc_stop(&d);
+	metrics_stop(&d);
 	control_stop(&d);
 	if (d.loop)
 		qb_loop_destroy(d.loop);

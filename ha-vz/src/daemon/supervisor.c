@@ -54,8 +54,10 @@ int supervisor_adopt(struct havzd *d, const struct havz_config *cfg)
 		snprintf(cts[i].name, sizeof(cts[i].name), "%s", cfg->containers[i].name);
 		cts[i].sup.state = HAVZ_SUP_ABSENT;
 		for (size_t j = 0; j < d->n_cts; j++)
-			if (!strcmp(d->cts[j].name, cts[i].name))
+			if (!strcmp(d->cts[j].name, cts[i].name)) {
 				cts[i].sup = d->cts[j].sup;
+				cts[i].restarts_total = d->cts[j].restarts_total;
+			}
 	}
 	free(d->cts);
 	d->cts = cts;
@@ -395,6 +397,11 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 
 	if (act == HAVZ_ACT_HANDOVER) {
 		havz_supervise_handover_why(verdict, &r->policy, why, sizeof(why));
+		pthread_mutex_lock(&d->lock);
+		d->failovers++;
+		pthread_mutex_unlock(&d->lock);
+		alerts_post(d, HAVZ_ALERT_FAILOVER, name,
+			    "%s; handing this node's resources to the peer", why);
 		handover(name, why);
 		return;
 	}
@@ -407,10 +414,13 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	ct = ct_find(d, name);
 	if (ct) {
 		before = ct->sup.state;
+		ct->restarts_total++;
 		havz_supervise_restarted(&ct->sup, ok);
 		ct_note(name, before, ct->sup.state, ok ? "restarted" : "restart failed");
 	}
 	pthread_mutex_unlock(&d->lock);
+	alerts_post(d, HAVZ_ALERT_RESTART, name, "%s after: %s",
+		    ok ? "restarted" : "restart failed", why);
 }
 
 /* The preflight the peer asked for (PREFLIGHT): seconds of criu probes, so not in the main loop. */
@@ -449,6 +459,7 @@ static void *supervisor_main(void *arg)
 		if (round_take(d, &r) == 0) {
 			interval = r.interval_ms;
 			peer_poll(d, &r);
+			metrics_note_switchovers(d);
 			mountinfo = mountinfo_read();
 			if (!mountinfo)
 				qb_log(LOG_ERR, "supervisor: cannot read /proc/self/mountinfo");
