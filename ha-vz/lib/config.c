@@ -222,6 +222,18 @@ static int cluster_initdead(struct parser *p, const char *key, const char *value
 	return set_duration(p, key, value, 1000, 3600000, &p->cfg->initdead_ms);
 }
 
+static int cluster_token(struct parser *p, const char *key, const char *value)
+{
+	p->cfg->token_at.line = p->line;
+	return set_duration(p, key, value, 200, 60000, &p->cfg->token_ms);
+}
+
+static int cluster_consensus(struct parser *p, const char *key, const char *value)
+{
+	p->cfg->consensus_at.line = p->line;
+	return set_duration(p, key, value, 240, 120000, &p->cfg->consensus_ms);
+}
+
 static int cluster_udpport(struct parser *p, const char *key, const char *value)
 {
 	return set_uint(p, key, value, 1, 65535, &p->cfg->udpport);
@@ -611,6 +623,8 @@ static const struct keyword keywords[] = {
 	{ "warntime", SEC_CLUSTER, false, cluster_warntime },
 	{ "initdead", SEC_CLUSTER, false, cluster_initdead },
 	{ "udpport", SEC_CLUSTER, false, cluster_udpport },
+	{ "token", SEC_CLUSTER, false, cluster_token },
+	{ "consensus", SEC_CLUSTER, false, cluster_consensus },
 	{ "auth_key_file", SEC_CLUSTER, true, cluster_auth_key_file },
 	{ "auto_failback", SEC_CLUSTER, false, cluster_auto_failback },
 	{ "control_port", SEC_CLUSTER, false, cluster_control_port },
@@ -666,6 +680,7 @@ static void set_defaults(struct havz_config *cfg, const char *name)
 	cfg->warntime_ms = 2000;
 	cfg->initdead_ms = 20000;
 	cfg->udpport = 694;
+	cfg->token_ms = 1000;
 	cfg->control_port = 7799;
 	cfg->monitor_interval_ms = 5000;
 	cfg->max_restarts = 3;

@@ -112,9 +112,22 @@ static void check_timing(struct checker *c)
 {
 	const struct havz_config *cfg = c->cfg;
 
-	if (cfg->stack == HAVZ_STACK_PACEMAKER)
-		verr(c, cfg->stack_at.line,
-		     "stack: 'pacemaker' is reserved for a later release; use 'heartbeat'");
+	/* corosync refuses a consensus shorter than 1.2 x token. */
+	if (cfg->consensus_ms && cfg->consensus_ms < cfg->token_ms + cfg->token_ms / 5)
+		verr(c, line_or(cfg->consensus_at.line, cfg->cluster_line),
+		     "consensus: %ums must be at least 1.2 x token (%ums)", cfg->consensus_ms,
+		     cfg->token_ms + cfg->token_ms / 5);
+	if (cfg->stack == HAVZ_STACK_PACEMAKER) {
+		bool two_networks = false;
+
+		/* knet links are pairs of addresses: two links on one network are one link. */
+		for (size_t i = 1; i < cfg->n_links; i++)
+			two_networks |= cfg->links[i].network != cfg->links[0].network;
+		if (cfg->n_links >= 2 && !two_networks)
+			verr(c, line_or(cfg->stack_at.line, cfg->cluster_line),
+			     "stack: pacemaker needs links on both networks (management and "
+			     "replication): corosync's knet links are the nodes' addresses");
+	}
 	if (cfg->warntime_ms <= cfg->keepalive_ms)
 		verr(c, line_or(cfg->warntime_at.line, cfg->cluster_line),
 		     "warntime: %ums must be longer than keepalive (%ums)", cfg->warntime_ms,

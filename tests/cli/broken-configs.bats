@@ -259,10 +259,10 @@ expect_error() {
 	expect_error "$CONF:$L: auth_key_file: 'authkey' is not a clean absolute path"
 }
 
-@test "pacemaker stack (reserved)" {
+@test "pacemaker stack with both links on one network" {
 	L=$(lineof '^stack = heartbeat ')
-	mutate 's/^stack = heartbeat /stack = pacemaker /'
-	expect_error "$CONF:$L: stack: 'pacemaker' is reserved for a later release; use 'heartbeat'"
+	mutate 's/^stack = heartbeat /stack = pacemaker /; s/^network = replication/network = management/'
+	expect_error "$CONF:$L: stack: pacemaker needs links on both networks (management and replication): corosync's knet links are the nodes' addresses"
 }
 
 @test "unknown stack" {

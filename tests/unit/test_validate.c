@@ -232,16 +232,20 @@ static void test_timing(void **state)
 	assert_int_equal(rc, 0);
 }
 
-static void test_pacemaker_reserved(void **state)
+static void test_pacemaker_links_and_consensus(void **state)
 {
 	struct diags d = { 0 };
 	int rc;
 
 	(void)state;
+	/* BASE_CONF has one link on each network: fine for corosync's knet. */
+	rc = validate(conf_with("authkey\n\n", "authkey\nstack = pacemaker\n"), &d);
+	assert_diag_count(&d, 0);
+	assert_int_equal(rc, 0);
 	expect_one_error(
-		conf_with("authkey\n\n", "authkey\nstack = pacemaker\n"),
-		"t.conf:4: stack: 'pacemaker' is reserved for a later release; use 'heartbeat'");
-	rc = validate(conf_with("authkey\n\n", "authkey\nstack = heartbeat\n"), &d);
+		conf_with("authkey\n\n", "authkey\nstack = pacemaker\nconsensus = 1100ms\n"),
+		"t.conf:5: consensus: 1100ms must be at least 1.2 x token (1200ms)");
+	rc = validate(conf_with("authkey\n\n", "authkey\ntoken = 2s\nconsensus = 2400ms\n"), &d);
 	assert_diag_count(&d, 0);
 	assert_int_equal(rc, 0);
 }
@@ -817,7 +821,7 @@ int main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_ipv6_ucast),
 		cmocka_unit_test(test_timing),
-		cmocka_unit_test(test_pacemaker_reserved),
+		cmocka_unit_test(test_pacemaker_links_and_consensus),
 		cmocka_unit_test(test_preferred_node),
 		cmocka_unit_test(test_two_containers_valid),
 		cmocka_unit_test(test_duplicates),

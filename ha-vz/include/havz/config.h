@@ -95,7 +95,8 @@ struct havz_config {
 	char file[HAVZ_PATH_MAX];
 	char cluster_name[HAVZ_NAME_MAX + 1];
 	enum havz_stack stack;
-	unsigned keepalive_ms, deadtime_ms, warntime_ms, initdead_ms;
+	unsigned keepalive_ms, deadtime_ms, warntime_ms, initdead_ms; /* heartbeat */
+	unsigned token_ms, consensus_ms; /* corosync (pacemaker); consensus 0: 1.2 x token */
 	unsigned udpport;
 	char auth_key_file[HAVZ_PATH_MAX];
 	bool auto_failback;
@@ -109,6 +110,7 @@ struct havz_config {
 	unsigned fence_delay_ms; /* the node with fewer containers waits this long to fence */
 	char watchdog[HAVZ_PATH_MAX];
 	struct havz_origin ping_at, fence_delay_at, watchdog_at;
+	struct havz_origin token_at, consensus_at;
 	struct havz_origin stack_at, deadtime_at, warntime_at, initdead_at, auth_key_file_at;
 
 	struct havz_node nodes[HAVZ_NODES];
