@@ -17,6 +17,7 @@
 #include "havz/diff.h"
 #include "havz/files.h"
 #include "havz/render.h"
+#include "havz/render_pacemaker.h"
 
 #define RENDERED_MAX (HAVZ_CONTAINERS_MAX + 8)
 
@@ -102,6 +103,33 @@ static void free_set(struct render_set *set)
 		havz_buf_wipe_free(&set->files[i].text);
 }
 
+static int render_heartbeat(const struct havz_config *cfg, const char *key, struct render_set *set)
+{
+	int rc = havz_render_ha_cf(cfg, &add_file(set, "etc/ha.d/ha.cf", 0644, false)->text);
+
+	if (!rc)
+		rc = havz_render_haresources(
+			cfg, &add_file(set, "etc/ha.d/haresources", 0644, false)->text);
+	if (!rc)
+		rc = havz_render_authkeys(cfg, key,
+					  &add_file(set, "etc/ha.d/authkeys", 0600, true)->text);
+	return rc;
+}
+
+/* corosync.conf, its key (derived from the cluster key) and the CIB to load. */
+static int render_pacemaker(const struct havz_config *cfg, const char *key, struct render_set *set)
+{
+	int rc = havz_render_corosync_conf(
+		cfg, &add_file(set, "etc/corosync/corosync.conf", 0644, false)->text);
+
+	if (!rc)
+		rc = havz_render_corosync_authkey(
+			key, &add_file(set, "etc/corosync/authkey", 0400, true)->text);
+	if (!rc)
+		rc = havz_render_cib(cfg, &add_file(set, "etc/ha-vz/cib.xml", 0640, false)->text);
+	return rc;
+}
+
 static int render_all(const struct havz_config *cfg, struct render_set *set)
 {
 	struct havz_buf key = { 0 };
@@ -115,21 +143,15 @@ static int render_all(const struct havz_config *cfg, struct render_set *set)
 		rc = havz_render_drbd_resource(cfg, &cfg->containers[i],
 					       &add_file(set, rel, 0644, false)->text);
 	}
-	if (!rc)
-		rc = havz_render_ha_cf(cfg, &add_file(set, "etc/ha.d/ha.cf", 0644, false)->text);
-	if (!rc)
-		rc = havz_render_haresources(
-			cfg, &add_file(set, "etc/ha.d/haresources", 0644, false)->text);
 	if (!rc) {
 		rc = havz_auth_key_read(cfg->auth_key_file, &key);
 		if (rc)
 			qb_log(LOG_ERR, "render: %s: cannot use the auth key: %s",
 			       cfg->auth_key_file, strerror(-rc));
-		else
-			rc = havz_render_authkeys(
-				cfg, key.data,
-				&add_file(set, "etc/ha.d/authkeys", 0600, true)->text);
 	}
+	if (!rc)
+		rc = cfg->stack == HAVZ_STACK_PACEMAKER ? render_pacemaker(cfg, key.data, set)
+							: render_heartbeat(cfg, key.data, set);
 	havz_buf_wipe_free(&key);
 	return rc;
 }
