@@ -5,6 +5,7 @@
  * it; each setter checks its own value and reports file:line: key: why.
  */
 #include "havz/config.h"
+#include "havz/balance.h"
 #include "havz/parse.h"
 
 #include <ctype.h>
@@ -16,7 +17,15 @@
 
 #define LINE_MAX_LEN 1024
 
-enum section_kind { SEC_NONE, SEC_CLUSTER, SEC_NODE, SEC_LINK, SEC_DRBD, SEC_CONTAINER };
+enum section_kind {
+	SEC_NONE,
+	SEC_CLUSTER,
+	SEC_NODE,
+	SEC_LINK,
+	SEC_DRBD,
+	SEC_CONTAINER,
+	SEC_BALANCE
+};
 
 struct parser {
 	const char *file;
@@ -25,12 +34,15 @@ struct parser {
 	enum section_kind sec;
 	int sec_line;
 	char sec_label[HAVZ_NAME_MAX + 16];
-	uint64_t seen; /* keys of the current section, by keyword index */
+	uint64_t seen[2]; /* keys of the current section, by keyword index (a bit set) */
 	havz_diag_fn diag;
 	void *ctx;
 	int errors;
-	bool have_drbd;
+	bool have_drbd, have_balance;
 };
+
+#define SEEN(p, i) ((p)->seen[(i) / 64] & (1ULL << ((i) % 64)))
+#define SEEN_SET(p, i) ((p)->seen[(i) / 64] |= 1ULL << ((i) % 64))
 
 struct keyword {
 	const char *name;
@@ -622,6 +634,125 @@ static int ct_precopy_rounds(struct parser *p, const char *key, const char *valu
 	return set_uint(p, key, value, 0, 16, &cur_ct(p)->precopy_rounds);
 }
 
+/* [balance]: the load balancer's policy (havz/balance.h). */
+static struct havz_balance_policy *bal(struct parser *p)
+{
+	return &p->cfg->balance;
+}
+
+static int balance_enabled(struct parser *p, const char *key, const char *value)
+{
+	int on;
+
+	if (havz_parse_bool(value, &on)) {
+		perr(p, "%s: '%s' is not on/off, yes/no or true/false", key, value);
+		return -EINVAL;
+	}
+	bal(p)->enabled = on;
+	p->cfg->balance_enabled_at.line = p->line;
+	return 0;
+}
+
+static int balance_interval(struct parser *p, const char *key, const char *value)
+{
+	return set_duration(p, key, value, 10000, 3600000, &bal(p)->interval_ms);
+}
+
+static int balance_weight_cpu(struct parser *p, const char *key, const char *value)
+{
+	return set_uint(p, key, value, 0, 100, &bal(p)->weight_cpu);
+}
+
+static int balance_weight_memory(struct parser *p, const char *key, const char *value)
+{
+	return set_uint(p, key, value, 0, 100, &bal(p)->weight_memory);
+}
+
+static int balance_weight_load(struct parser *p, const char *key, const char *value)
+{
+	return set_uint(p, key, value, 0, 100, &bal(p)->weight_load);
+}
+
+/* A fraction of the scale 0..1, as thousandths, in [min, max]. */
+static int set_fraction(struct parser *p, const char *key, const char *value, unsigned min,
+			unsigned max, unsigned *out)
+{
+	unsigned v;
+	int rc = havz_parse_milli(value, 1, &v);
+
+	if (rc == -EINVAL) {
+		perr(p, "%s: '%s' is not a decimal number (e.g. 0.3)", key, value);
+		return rc;
+	}
+	if (rc || v < min || v > max) {
+		perr(p, "%s: %s is out of range (%u.%03u..%u.%03u)", key, value, min / 1000,
+		     min % 1000, max / 1000, max % 1000);
+		return -ERANGE;
+	}
+	*out = v;
+	return 0;
+}
+
+static int balance_threshold(struct parser *p, const char *key, const char *value)
+{
+	return set_fraction(p, key, value, 10, 1000, &bal(p)->threshold_milli);
+}
+
+static int balance_margin(struct parser *p, const char *key, const char *value)
+{
+	return set_fraction(p, key, value, 0, 1000, &bal(p)->margin_milli);
+}
+
+static int balance_hold(struct parser *p, const char *key, const char *value)
+{
+	return set_uint(p, key, value, 1, 100, &bal(p)->hold_rounds);
+}
+
+static int balance_max_moves(struct parser *p, const char *key, const char *value)
+{
+	return set_uint(p, key, value, 1, 60, &bal(p)->max_moves_per_hour);
+}
+
+static int balance_headroom(struct parser *p, const char *key, const char *value)
+{
+	return set_size(p, key, value, 0, 1ULL << 50, &bal(p)->memory_headroom);
+}
+
+static int balance_cooldown(struct parser *p, const char *key, const char *value)
+{
+	unsigned ms;
+	int rc = set_duration(p, key, value, 0, 86400000, &ms);
+
+	if (!rc)
+		bal(p)->cooldown_s = ms / 1000;
+	return rc;
+}
+
+static int balance_quiet_hours(struct parser *p, const char *key, const char *value)
+{
+	if (!strcmp(value, "none")) {
+		bal(p)->quiet_start_min = bal(p)->quiet_end_min = -1;
+		return 0;
+	}
+	if (havz_parse_quiet_hours(value, &bal(p)->quiet_start_min, &bal(p)->quiet_end_min)) {
+		perr(p, "%s: '%s' is not HH:MM-HH:MM (UTC, e.g. 08:00-18:00) or none", key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ct_balance(struct parser *p, const char *key, const char *value)
+{
+	int on;
+
+	if (havz_parse_bool(value, &on)) {
+		perr(p, "%s: '%s' is not yes/no (no pins the container to its node)", key, value);
+		return -EINVAL;
+	}
+	cur_ct(p)->pinned = !on;
+	return 0;
+}
+
 static const struct keyword keywords[] = {
 	{ "name", SEC_CLUSTER, true, cluster_name },
 	{ "stack", SEC_CLUSTER, false, cluster_stack },
@@ -672,11 +803,24 @@ static const struct keyword keywords[] = {
 	{ "preferred_node", SEC_CONTAINER, true, ct_preferred_node },
 	{ "checkpoint", SEC_CONTAINER, false, ct_checkpoint },
 	{ "precopy_rounds", SEC_CONTAINER, false, ct_precopy_rounds },
+	{ "balance", SEC_CONTAINER, false, ct_balance },
+	{ "enabled", SEC_BALANCE, false, balance_enabled },
+	{ "interval", SEC_BALANCE, false, balance_interval },
+	{ "weight_cpu", SEC_BALANCE, false, balance_weight_cpu },
+	{ "weight_memory", SEC_BALANCE, false, balance_weight_memory },
+	{ "weight_load", SEC_BALANCE, false, balance_weight_load },
+	{ "threshold", SEC_BALANCE, false, balance_threshold },
+	{ "hold", SEC_BALANCE, false, balance_hold },
+	{ "margin", SEC_BALANCE, false, balance_margin },
+	{ "max_moves_per_hour", SEC_BALANCE, false, balance_max_moves },
+	{ "memory_headroom", SEC_BALANCE, false, balance_headroom },
+	{ "cooldown", SEC_BALANCE, false, balance_cooldown },
+	{ "quiet_hours", SEC_BALANCE, false, balance_quiet_hours },
 };
 
 #define N_KEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 /* The parser's `seen` set holds one bit per keyword. */
-_Static_assert(N_KEYWORDS <= 64, "more keywords than bits in struct parser's seen");
+_Static_assert(N_KEYWORDS <= 128, "struct parser's seen holds 128 keywords");
 
 static void set_defaults(struct havz_config *cfg, const char *name)
 {
@@ -700,6 +844,7 @@ static void set_defaults(struct havz_config *cfg, const char *name)
 	strcpy(cfg->drbd.after_sb_1pri, "consensus");
 	strcpy(cfg->drbd.after_sb_2pri, "disconnect");
 	strcpy(cfg->drbd.fencing, "resource-only");
+	havz_balance_policy_default(&cfg->balance);
 }
 
 static const char *section_word(enum section_kind k)
@@ -710,6 +855,7 @@ static const char *section_word(enum section_kind k)
 	case SEC_LINK: return "link";
 	case SEC_DRBD: return "drbd";
 	case SEC_CONTAINER: return "container";
+	case SEC_BALANCE: return "balance";
 	default: return "";
 	}
 }
@@ -720,7 +866,7 @@ static void close_section(struct parser *p)
 	if (p->sec == SEC_NONE)
 		return;
 	for (size_t i = 0; i < N_KEYWORDS; i++)
-		if (keywords[i].sec == p->sec && keywords[i].required && !(p->seen & (1ULL << i)))
+		if (keywords[i].sec == p->sec && keywords[i].required && !SEEN(p, i))
 			perr_at(p, p->sec_line, "[%s]: missing key '%s'", p->sec_label,
 				keywords[i].name);
 	p->sec = SEC_NONE;
@@ -734,7 +880,7 @@ static void open_section(struct parser *p, char *inner)
 	struct havz_config *cfg = p->cfg;
 
 	close_section(p);
-	p->seen = 0;
+	memset(p->seen, 0, sizeof(p->seen));
 	p->sec_line = p->line;
 	while (isspace((unsigned char)*word))
 		word++;
@@ -754,11 +900,13 @@ static void open_section(struct parser *p, char *inner)
 			extra++;
 	}
 
-	for (int i = SEC_CLUSTER; i <= SEC_CONTAINER; i++)
+	for (int i = SEC_CLUSTER; i <= SEC_BALANCE; i++)
 		if (!strcmp(word, section_word((enum section_kind)i)))
 			k = (enum section_kind)i;
 	if (k == SEC_NONE) {
-		perr(p, "[%s]: unknown section (expected cluster, node, link, drbd or container)",
+		perr(p,
+		     "[%s]: unknown section (expected cluster, node, link, drbd, container or "
+		     "balance)",
 		     word);
 		p->sec = SEC_NONE;
 		return;
@@ -797,6 +945,14 @@ static void open_section(struct parser *p, char *inner)
 			return;
 		}
 		p->have_drbd = true;
+		break;
+	case SEC_BALANCE:
+		if (p->have_balance) {
+			perr(p, "[balance]: duplicate section");
+			return;
+		}
+		p->have_balance = true;
+		cfg->balance_line = p->line;
 		break;
 	case SEC_NODE:
 		for (size_t i = 0; i < cfg->n_nodes; i++)
@@ -923,11 +1079,11 @@ static void parse_line(struct parser *p, char *raw)
 	for (size_t i = 0; i < N_KEYWORDS; i++) {
 		if (keywords[i].sec != p->sec || strcmp(keywords[i].name, key))
 			continue;
-		if (p->seen & (1ULL << i)) {
+		if (SEEN(p, i)) {
 			perr(p, "%s: set twice in [%s]", key, p->sec_label);
 			return;
 		}
-		p->seen |= 1ULL << i;
+		SEEN_SET(p, i);
 		if (!*value) {
 			perr(p, "%s: empty value", key);
 			return;

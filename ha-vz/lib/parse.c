@@ -90,7 +90,7 @@ int havz_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int havz_parse_cpus(const char *s, unsigned *out_millis)
+int havz_parse_milli(const char *s, unsigned long long max_whole, unsigned *out_millis)
 {
 	const char *end;
 	unsigned long long whole, frac = 0;
@@ -114,10 +114,15 @@ int havz_parse_cpus(const char *s, unsigned *out_millis)
 		return -EINVAL;
 	for (; digits < 3; digits++)
 		frac *= 10;
-	if (whole > 4096 || (whole == 4096 && frac))
+	if (whole > max_whole || (whole == max_whole && frac))
 		return -ERANGE;
 	*out_millis = (unsigned)(whole * 1000 + frac);
 	return 0;
+}
+
+int havz_parse_cpus(const char *s, unsigned *out_millis)
+{
+	return havz_parse_milli(s, 4096, out_millis);
 }
 
 int havz_parse_bool(const char *s, int *out)

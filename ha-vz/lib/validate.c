@@ -410,6 +410,25 @@ static void check_containers(struct checker *c)
 	}
 }
 
+static void check_balance(struct checker *c)
+{
+	const struct havz_config *cfg = c->cfg;
+	const struct havz_balance_policy *b = &cfg->balance;
+	int line = line_or(cfg->balance_enabled_at.line, cfg->balance_line);
+
+	if (!b->enabled)
+		return;
+	if (!b->weight_cpu && !b->weight_memory && !b->weight_load)
+		verr(c, cfg->balance_line,
+		     "[balance]: weight_cpu, weight_memory and weight_load are all 0: nothing to "
+		     "weigh");
+	/* haresources moves every container of a node at once: there is no single move. */
+	if (cfg->stack == HAVZ_STACK_HEARTBEAT)
+		verr(c, line,
+		     "enabled: balancing moves one container at a time, which heartbeat cannot "
+		     "do (it moves all of a node's containers): use stack = pacemaker");
+}
+
 int havz_config_validate(const struct havz_config *cfg, havz_diag_fn diag, void *ctx)
 {
 	struct checker c = { .cfg = cfg, .diag = diag, .ctx = ctx };
@@ -417,6 +436,7 @@ int havz_config_validate(const struct havz_config *cfg, havz_diag_fn diag, void 
 	check_nodes(&c);
 	check_links(&c);
 	check_timing(&c);
+	check_balance(&c);
 	check_auth_key_file(&c);
 	check_containers(&c);
 	check_fencing(&c);

@@ -69,7 +69,7 @@ expect_error() {
 @test "unknown section" {
 	L=$(lineof '^\[drbd\]$')
 	mutate 's/^\[drbd\]$/[storage]/'
-	expect_error "$CONF:$L: [storage]: unknown section (expected cluster, node, link, drbd or container)"
+	expect_error "$CONF:$L: [storage]: unknown section (expected cluster, node, link, drbd, container or balance)"
 }
 
 @test "duplicate container" {

@@ -440,10 +440,10 @@ static void test_section_errors(void **state)
 	(void)state;
 	expect_one_error(subst(BASE_CONF, "alpha\n", "alpha\n[frobnicate]\nx = 1\n"),
 			 "t.conf:27: [frobnicate]: unknown section (expected cluster, node, link, "
-			 "drbd or container)");
-	expect_one_error(
-		subst(BASE_CONF, "alpha\n", "alpha\n[]\n"),
-		"t.conf:27: []: unknown section (expected cluster, node, link, drbd or container)");
+			 "drbd, container or balance)");
+	expect_one_error(subst(BASE_CONF, "alpha\n", "alpha\n[]\n"),
+			 "t.conf:27: []: unknown section (expected cluster, node, link, drbd, "
+			 "container or balance)");
 	expect_one_error(subst(BASE_CONF, "alpha\n", "alpha\n[cluster]\nname = again\n"),
 			 "t.conf:27: [cluster]: duplicate section (first at line 1)");
 	expect_one_error(subst(BASE_CONF, "alpha\n", "alpha\n[drbd]\n[drbd]\nprotocol = A\n"),

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "havz/balance_policy.h"
+
 #define HAVZ_NAME_MAX 32
 #define HAVZ_PATH_MAX 256
 #define HAVZ_ADDR_MAX 64 /* fits an IPv6 address with /prefix */
@@ -87,6 +89,7 @@ struct havz_container {
 	char preferred_node[HAVZ_NAME_MAX + 1];
 	enum havz_checkpoint checkpoint;
 	unsigned precopy_rounds; /* pre-dump iterations at most */
+	bool pinned;		 /* balance = no: the balancer never moves it */
 	struct havz_origin minor_at, port_at, disk_at, size_at, mount_at, service_ip_at, memory_at,
 		preferred_node_at;
 };
@@ -120,6 +123,9 @@ struct havz_config {
 	struct havz_link links[HAVZ_LINKS_MAX];
 	size_t n_links;
 	struct havz_drbd drbd;
+	struct havz_balance_policy balance;
+	int balance_line; /* line of [balance]; 0 when absent */
+	struct havz_origin balance_enabled_at;
 	struct havz_container *containers;
 	size_t n_containers;
 	int cluster_line; /* line of [cluster], for errors about the file as a whole */

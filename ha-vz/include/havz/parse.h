@@ -13,6 +13,8 @@ int havz_parse_uint(const char *s, unsigned long long min, unsigned long long ma
 int havz_parse_duration_ms(const char *s, unsigned *out_ms);
 /* "512", "64K", "256M", "2G", "1T" (binary units); result in bytes. */
 int havz_parse_size(const char *s, uint64_t *out);
+/* "0.3", "2", "1.125": a decimal with up to three decimals, at most max_whole, in thousandths. */
+int havz_parse_milli(const char *s, unsigned long long max_whole, unsigned *out_millis);
 /* "1", "0.5", "1.25": a CPU count with up to three decimals, in thousandths. */
 int havz_parse_cpus(const char *s, unsigned *out_millis);
 /* "on"/"off", "yes"/"no", "true"/"false". */
