@@ -17,6 +17,9 @@ setup_file() {
 	truncate -s 96M "$TESTDIR/fs.img"
 	mkfs.ext4 -q -F "$TESTDIR/fs.img"
 	mount -o loop "$TESTDIR/fs.img" "$MNT" || skip "cannot loop-mount here"
+	# The loop device is the container's disk: ct create checks it holds size.
+	sed -i "/^\[container $CT\]/,/^\[/ { s|^disk = .*|disk = $(dev)|; s|^size = .*|size = 96M| }" "$CONF"
+	grep -qx "disk = $(dev)" "$CONF"
 	"$HAVZ" ct create "$CT" -c "$CONF" >"$TESTDIR/create.log" 2>&1 || {
 		cat "$TESTDIR/create.log" >&2
 		false
