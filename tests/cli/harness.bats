@@ -52,6 +52,16 @@ unit_fixture() {
 	[ "$summary" = "1 passed, 1 failed" ] || fail "closing line: $summary" "$output"
 }
 
+@test "tests/run: a real cmocka binary that exits 0 in its second of three tests fails" {
+	mkdir -p "$T/unit"
+	cc -std=c11 -Wall -Wextra -Werror -o "$T/unit/test_stops_early" \
+		"$BATS_TEST_DIRNAME/harness/unit/test_stops_early.c" -lcmocka
+	HAVZ_UNIT_DIR=$T/unit tests_run unit
+	assert_status 1
+	assert_output_has "not ok - test_stops_early planned 3 tests but reported 1 (exit status 0)"
+	[ "$summary" = "1 passed, 1 failed" ] || fail "closing line: $summary" "$output"
+}
+
 @test "tests/run: a unit binary that crashes after its last result, or prints no plan, fails" {
 	unit_fixture test_abort 134 1..1 "ok 1 - test_only"
 	unit_fixture test_noplan 0 "ok 1 - test_alone"

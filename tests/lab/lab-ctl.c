@@ -170,14 +170,17 @@ int main(int argc, char **argv)
 		return EXIT_TIMEOUT;
 	}
 
-	/* Ping until the agent answers: anything sent before we connected is lost. */
+	/* Ping until the agent answers: anything sent before we connected is lost. The answer to
+	 * any of our pings will do: on a loaded host a round trip can take longer than the second
+	 * between pings, and waiting for the latest one only would never succeed. */
 	long pid = (long)getpid();
 	int ok = 0;
+	char ours[64];
+	snprintf(ours, sizeof(ours), "=p%ld_", pid);
 	for (int n = 0; !ok && now() < deadline; n++) {
-		char id[64], msg[128], end[80];
+		char id[64], msg[128];
 		snprintf(id, sizeof(id), "p%ld_%d", pid, n);
 		snprintf(msg, sizeof(msg), "\n%s dHJ1ZQ==\n", id);
-		snprintf(end, sizeof(end), "=%s END ", id);
 		if (write_all(fd, msg, strlen(msg)) < 0) {
 			fprintf(stderr, "lab-ctl: connection lost\n");
 			return EXIT_ERROR;
@@ -187,7 +190,7 @@ int main(int argc, char **argv)
 			until = deadline;
 		int r;
 		while ((r = read_line(fd, until, line, sizeof(line))) == 1) {
-			if (strncmp(line, end, strlen(end)) == 0) {
+			if (strncmp(line, ours, strlen(ours)) == 0 && strstr(line, " END ")) {
 				ok = 1;
 				break;
 			}

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "common/container.h"
+#include "common/disk.h"
 #include "common/log.h"
 #include "havz/config.h"
 
@@ -17,12 +18,30 @@ static void usage_create(void)
 	       "Creates container NAME of the configuration on this node: LXC config and rootfs\n"
 	       "under its mount point (MOUNT/NAME/config, MOUNT/NAME/rootfs), memory and CPU\n"
 	       "limits, network and the settings CRIU needs. The mount point must be mounted\n"
-	       "(the container's DRBD volume, primary on this node).\n\n"
+	       "(the container's DRBD volume, primary on this node), and its disk must hold\n"
+	       "size bytes (see ha-vz ct disk).\n\n"
 	       "  -c, --config FILE       configuration file (default %s)\n"
 	       "  -t, --template NAME     busybox (default; offline, needs busybox-static)\n"
 	       "                          or debian (debootstrap; needs a mirror)\n"
-	       "      --no-mount-check    allow a plain directory as mount point (tests)\n"
+	       "      --no-mount-check    allow a plain directory as mount point, with no disk\n"
+	       "                          behind it to check (tests)\n"
 	       "  -h, --help              this text\n",
+	       HAVZ_DEFAULT_CONFIG);
+}
+
+static void usage_disk(void)
+{
+	printf("Usage: ha-vz ct disk NAME [-c FILE] [--dry-run]\n\n"
+	       "Makes or checks container NAME's backing device on this node, before DRBD is\n"
+	       "set up on it (drbdadm create-md): run it on both nodes. A disk of the form\n"
+	       "/dev/VG/LV that does not exist is created, `lvcreate --yes -L SIZE -n LV VG`;\n"
+	       "an existing block device (a logical volume or not) must hold size bytes.\n\n"
+	       "  -c, --config FILE       configuration file (default %s)\n"
+	       "  -n, --dry-run           print the lvcreate it would run; run nothing\n"
+	       "  -h, --help              this text\n\n"
+	       "Exit status: 0 the disk is there and big enough (or would be created),\n"
+	       "1 it is smaller than size, not a block device, absent and no /dev/VG/LV,\n"
+	       "or lvcreate failed; 2 usage error, 3 the configuration has errors.\n",
 	       HAVZ_DEFAULT_CONFIG);
 }
 
@@ -52,6 +71,7 @@ static void usage_destroy(void)
 void usage_ct(void)
 {
 	printf("Usage: ha-vz ct create NAME [-c FILE] [-t busybox|debian] [--no-mount-check]\n"
+	       "       ha-vz ct disk NAME [-c FILE] [--dry-run]\n"
 	       "       ha-vz ct list [-c FILE]\n"
 	       "       ha-vz ct destroy NAME [-c FILE] [--force] [--no-mount-check]\n\n"
 	       "Manages the LXC containers of ha-vz.conf on this node. Under the cluster, the\n"
@@ -67,6 +87,7 @@ struct ct_args {
 	const char *name;
 	bool force;
 	bool no_mount_check;
+	bool dry_run;
 };
 
 /* Options shared by the subcommands; allowed says which short options apply. */
@@ -77,6 +98,7 @@ static int parse_args(int argc, char **argv, const char *allowed, bool want_name
 		{ "config", required_argument, NULL, 'c' },
 		{ "template", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-mount-check", no_argument, NULL, OPT_NO_MOUNT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -86,7 +108,7 @@ static int parse_args(int argc, char **argv, const char *allowed, bool want_name
 	a->config = HAVZ_DEFAULT_CONFIG;
 	a->tmpl = "busybox";
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "c:t:fh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:t:fnh", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			help();
 			return -1;
@@ -102,6 +124,7 @@ static int parse_args(int argc, char **argv, const char *allowed, bool want_name
 		case 'c': a->config = optarg; break;
 		case 't': a->tmpl = optarg; break;
 		case 'f': a->force = true; break;
+		case 'n': a->dry_run = true; break;
 		case OPT_NO_MOUNT_CHECK: a->no_mount_check = true; break;
 		}
 	}
@@ -148,7 +171,7 @@ static int ct_create(int argc, char **argv)
 {
 	const struct havz_container *ct;
 	struct havz_config cfg;
-	char why[HAVZ_CT_WHY_MAX] = "";
+	char why[HAVZ_CT_WHY_MAX] = "", disk_why[2 * HAVZ_PATH_MAX + 200] = "";
 	struct ct_args a = { 0 };
 	int rc = parse_args(argc, argv, "ctm", true, usage_create, &a);
 
@@ -162,9 +185,41 @@ static int ct_create(int argc, char **argv)
 	if (cli_load_config(a.config, &cfg))
 		return HAVZ_EXIT_CONFIG;
 	rc = find_container(&cfg, &a, &ct);
+	/* The volume is mounted, so its disk exists: only its size is left to check. */
+	if (!rc && !a.no_mount_check &&
+	    havz_ct_disk_ensure(&cfg, ct, true, false, disk_why, sizeof(disk_why))) {
+		qb_log(LOG_ERR, "container %s: %s", ct->name, disk_why);
+		rc = HAVZ_EXIT_FAIL;
+	}
 	if (!rc && havz_ct_create(ct, a.tmpl, why)) {
 		qb_log(LOG_ERR, "%s", why);
 		rc = HAVZ_EXIT_FAIL;
+	}
+	havz_config_free(&cfg);
+	return rc;
+}
+
+static int ct_disk(int argc, char **argv)
+{
+	const struct havz_container *ct;
+	struct havz_config cfg;
+	char why[2 * HAVZ_PATH_MAX + 200] = "";
+	struct ct_args a = { 0 };
+	int rc = parse_args(argc, argv, "cn", true, usage_disk, &a);
+
+	if (rc)
+		return rc < 0 ? HAVZ_EXIT_OK : rc;
+	if (cli_load_config(a.config, &cfg))
+		return HAVZ_EXIT_CONFIG;
+	ct = havz_config_container(&cfg, a.name);
+	if (!ct) {
+		qb_log(LOG_ERR, "container %s: not in %s", a.name, a.config);
+		rc = HAVZ_EXIT_FAIL;
+	} else if (havz_ct_disk_ensure(&cfg, ct, false, a.dry_run, why, sizeof(why))) {
+		qb_log(LOG_ERR, "container %s: %s", ct->name, why);
+		rc = HAVZ_EXIT_FAIL;
+	} else if (!a.dry_run) {
+		qb_log(LOG_NOTICE, "container %s: disk %s holds its size", ct->name, ct->disk);
 	}
 	havz_config_free(&cfg);
 	return rc;
@@ -228,6 +283,7 @@ int cmd_ct(int argc, char **argv)
 		int (*run)(int argc, char **argv);
 	} subs[] = {
 		{ "create", ct_create },
+		{ "disk", ct_disk },
 		{ "list", ct_list },
 		{ "destroy", ct_destroy },
 	};
