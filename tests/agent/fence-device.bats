@@ -206,3 +206,32 @@ CONF
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"'gamma' is not a [node]"* ]] || fail "$output"
 }
+
+@test "fence-peer under resource-and-stonith: a disk not known UpToDate fences nothing, exit 1, state says why" {
+	[ ! -e /proc/drbd ] || skip "this host has DRBD: the refusal below needs a node without it"
+	make_conf "$BATS_TEST_TMPDIR/c" admin "$D/good.pw" "$PORT"
+	# alpha is fenceable, so beta is the node that would fence it.
+	sed -i 's/^fence = none$/fence = none\n[drbd]\nfencing = resource-and-stonith/' "$BATS_TEST_TMPDIR/c"
+	cat >>"$BATS_TEST_TMPDIR/c" <<CONF
+[container web]
+minor = 0
+port = 7789
+disk = /dev/havz/web
+size = 1G
+memory = 64M
+preferred_node = alpha
+CONF
+	wait_for 50 powered || fail "the powered process is not running"
+	local before
+	before=$(powered_pid)
+	[ ! -e /run/ha-vz/fence-state ] || mv /run/ha-vz/fence-state "$D/fence-state.saved"
+	# In the namespace alpha's ha-vzd (192.0.2.11) is unreachable: no route at all.
+	run in_ns "$HAVZ" fence-peer -c "$BATS_TEST_TMPDIR/c" -n beta --resource ct-web --timeout 2
+	[ "$status" -eq 1 ] || fail "exit $status: $output"
+	[[ "$output" == *"unreachable"* ]] || fail "$output"
+	run cat /run/ha-vz/fence-state
+	[[ "$output" == "refused "*" alpha ct-web"$'\t'"the local disk is not UpToDate"* ]] || fail "$output"
+	kill -0 "$before" || fail "the BMC powered alpha off"
+	rm -f /run/ha-vz/fence-state
+	[ ! -e "$D/fence-state.saved" ] || mv "$D/fence-state.saved" /run/ha-vz/fence-state
+}
