@@ -235,3 +235,34 @@ CONF
 	rm -f /run/ha-vz/fence-state
 	[ ! -e "$D/fence-state.saved" ] || mv "$D/fence-state.saved" /run/ha-vz/fence-state
 }
+
+# ha-vzd runs as beta in the namespace and checks alpha's device (the one beta would use).
+@test "ha-vzd checks the peer's fence device at start; ha-vz status shows it, and warns about a failing one" {
+	local pw
+	for pw in good bad; do
+		make_conf "$BATS_TEST_TMPDIR/c" admin "$D/$pw.pw" "$PORT"
+		[ ! -e /run/ha-vz/fence-device ] || mv /run/ha-vz/fence-device "$D/fence-device.saved"
+		nsenter --net="/run/netns/$NS" "$HAVZ_TOP/build/ha-vzd" -c "$BATS_TEST_TMPDIR/c" -n beta \
+			--listen 127.0.0.1 >"$D/havzd.log" 2>&1 3>&- &
+		echo $! >"$D/havzd.pid"
+		wait_for 100 test -s /run/ha-vz/fence-device || fail "no device check:" "$(cat "$D/havzd.log")"
+		wait_for 50 in_ns "$HAVZ" status >/dev/null 2>&1 || true
+		run in_ns "$HAVZ" status -c "$BATS_TEST_TMPDIR/c"
+		local text=$output
+		run in_ns "$HAVZ" status --json -c "$BATS_TEST_TMPDIR/c"
+		local json=$output
+		kill "$(cat "$D/havzd.pid")"
+		wait "$(cat "$D/havzd.pid")" 2>/dev/null || true
+		rm -f /run/ha-vz/fence-device
+		[ ! -e "$D/fence-device.saved" ] || mv "$D/fence-device.saved" /run/ha-vz/fence-device
+		if [ "$pw" = good ]; then
+			[[ "$text" == *"fence device of alpha: on (checked "* ]] || fail "$text"
+			[[ "$text" != *"WARNING: the fence device"* ]] || fail "$text"
+			python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["fence_device"]["ok"] is True, d' "$json" || fail "$json"
+		else
+			[[ "$text" == *"fence device of alpha: wrong password/user: "*"RAKP 2 HMAC is invalid"* ]] || fail "$text"
+			[[ "$text" == *"WARNING: the fence device of alpha fails"* ]] || fail "$text"
+			python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["fence_device"]["ok"] is False, d' "$json" || fail "$json"
+		fi
+	done
+}

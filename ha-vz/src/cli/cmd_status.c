@@ -201,6 +201,59 @@ static void print_fence_state(void)
 		       "Primary stays frozen until the peer is back or the admin acts\n");
 }
 
+/* HAVZ_RUN_DIR/fence-device, written by ha-vzd's periodic check of the peer's device. */
+static bool fence_device_read(char *buf, size_t size, char *verdict, long long *when, char *node,
+			      const char **what)
+{
+	struct havz_buf b = { 0 };
+	char *tab;
+	bool ok = false;
+
+	if (havz_file_read(HAVZ_RUN_DIR "/fence-device", 1024, &b) == 0 && b.data) {
+		snprintf(buf, size, "%.*s", (int)strcspn(b.data, "\n"), b.data);
+		tab = strchr(buf, '\t');
+		if (tab) {
+			*tab = '\0';
+			*what = tab + 1;
+			ok = sscanf(buf, "%15s %lld %32s", verdict, when, node) == 3;
+		}
+	}
+	havz_buf_free(&b);
+	return ok;
+}
+
+static void print_fence_device(void)
+{
+	char buf[1024], verdict[16], node[HAVZ_NAME_MAX + 1];
+	const char *what;
+	long long when;
+
+	if (!fence_device_read(buf, sizeof(buf), verdict, &when, node, &what))
+		return;
+	printf("\nfence device of %s: %s (checked %llds ago)\n", node, what,
+	       (long long)time(NULL) - when);
+	if (strcmp(verdict, "ok"))
+		printf("  WARNING: the fence device of %s fails: a partition cannot be resolved "
+		       "until it works (ha-vz fence-test %s)\n",
+		       node, node);
+}
+
+static void json_fence_device(void)
+{
+	char buf[1024], verdict[16], node[HAVZ_NAME_MAX + 1];
+	const char *what;
+	long long when;
+
+	if (!fence_device_read(buf, sizeof(buf), verdict, &when, node, &what))
+		return;
+	printf(",\"fence_device\":{\"node\":");
+	json_str(node);
+	printf(",\"ok\":%s,\"checked\":%lld,\"answer\":", strcmp(verdict, "ok") ? "false" : "true",
+	       when);
+	json_str(what);
+	printf("}");
+}
+
 static void json_fence_state(void)
 {
 	char buf[HAVZ_FENCE_STATE_MAX];
@@ -325,6 +378,7 @@ static void print_json(char *text, const char *path)
 	printf("%s", opened ? "]" : ",\"containers\":[]");
 	json_last_switchovers();
 	json_fence_state();
+	json_fence_device();
 	printf("}\n");
 	if (have_cfg)
 		havz_config_free(&cfg);
@@ -407,6 +461,7 @@ int cmd_status(int argc, char **argv)
 		print_volume_reports(path ? path : HAVZ_DEFAULT_CONFIG);
 		print_last_switchover();
 		print_fence_state();
+		print_fence_device();
 	}
 	free(buf);
 	return HAVZ_EXIT_OK;

@@ -87,6 +87,8 @@ int ipc_start(struct havzd *d);
 void ipc_stop(struct havzd *d);
 
 int supervisor_start(struct havzd *d);
+/* Asks the peer's fence device for its status at start and every few minutes (fencecheck.c). */
+void fencecheck_if_due(struct havzd *d);
 void supervisor_stop(struct havzd *d);
 /* Rebuilds d->cts for a new configuration, keeping the state of containers that stay. Locked. */
 int supervisor_adopt(struct havzd *d, const struct havz_config *cfg);
