@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "cli/fence_stonith.h"
 #include "common/log.h"
 #include "common/peer.h"
 #include "common/run.h"
@@ -53,6 +54,70 @@ static bool heartbeat_says_dead(const char *peer)
 	return dead;
 }
 
+struct fence_ask {
+	const struct havz_config *cfg;
+	const struct havz_node *self, *peer;
+	const char *res;
+	const struct havz_buf *key;
+	unsigned timeout_s;
+};
+
+/*
+ * Asks the peer's ha-vzd to outdate its disk of res: DRBD's exit status for
+ * its answer, FENCE_UNREACHABLE when it cannot be asked.
+ */
+static int fence_ask_peer(void *ctx)
+{
+	const struct fence_ask *a = ctx;
+	struct havz_wire_msg *req = malloc(sizeof(*req)), *reply = malloc(sizeof(*reply));
+	bool reached = false;
+	int rc, status = FENCE_OTHER;
+
+	if (a->cfg->stack == HAVZ_STACK_HEARTBEAT && heartbeat_says_dead(a->peer->name)) {
+		qb_log(LOG_WARNING,
+		       "fence-peer: %s: heartbeat declared %s dead on every link: not asking its "
+		       "ha-vzd (unreachable there too)",
+		       a->res, a->peer->name);
+		status = FENCE_UNREACHABLE;
+		goto out;
+	}
+	if (!req || !reply ||
+	    havz_wire_request(req, HAVZ_OP_OUTDATE, a->self->name, a->res, (int64_t)time(NULL)))
+		goto out;
+	struct havz_peer_target t = {
+		.addr = a->peer->management,
+		.port = a->cfg->control_port,
+		.name = a->peer->name,
+		.key = a->key->data,
+		.keylen = a->key->len,
+		.connect_ms = 3000,
+		.reply_ms = a->timeout_s * 1000,
+	};
+	rc = havz_peer_call(&t, req, reply, &reached);
+	if (rc) {
+		if (!reached) {
+			qb_log(LOG_WARNING, "fence-peer: %s: peer %s (%s port %u) unreachable: %s",
+			       a->res, a->peer->name, a->peer->management, a->cfg->control_port,
+			       strerror(-rc));
+			status = FENCE_UNREACHABLE;
+		} else {
+			qb_log(LOG_ERR, "fence-peer: %s: no valid answer from %s: %s%s", a->res,
+			       a->peer->name, strerror(-rc),
+			       rc == -ECONNRESET ? " (does the peer have the same cluster key?)"
+						 : "");
+		}
+		goto out;
+	}
+	status = havz_wire_fence_exit(reply->result);
+	qb_log(status == FENCE_OUTDATED || status == FENCE_INCONSISTENT ? LOG_NOTICE : LOG_WARNING,
+	       "fence-peer: %s on %s: %s (exit %d)", a->res, a->peer->name,
+	       havz_wire_result_name(reply->result), status);
+out:
+	free(req);
+	free(reply);
+	return status;
+}
+
 void usage_fence_peer(void)
 {
 	printf("Usage: ha-vz fence-peer [--resource RES] [-c FILE] [-n NODE] [--timeout "
@@ -60,7 +125,10 @@ void usage_fence_peer(void)
 	       "DRBD's fence-peer handler: asks the peer node's ha-vzd to outdate its disk\n"
 	       "of RES (default: $DRBD_RESOURCE, as DRBD sets it), over the control port\n"
 	       "on the management network, authenticated with the cluster key. Under\n"
-	       "heartbeat, a peer that heartbeat has declared dead is not asked: exit 5.\n\n"
+	       "heartbeat, a peer that heartbeat has declared dead is not asked: exit 5.\n"
+	       "With fencing = resource-and-stonith, a peer that cannot be asked is powered\n"
+	       "off through its fence device after the survivor rules (ha-vz.conf(5)):\n"
+	       "exit 7 only when the device confirmed it off, else 1 (nothing promoted).\n\n"
 	       "  -r, --resource RES  DRBD resource, ct-NAME\n"
 	       "  -c, --config FILE   configuration file (default %s)\n"
 	       "  -n, --node NAME     this node (default: uname -n)\n"
@@ -68,7 +136,8 @@ void usage_fence_peer(void)
 	       "  -h, --help          this text\n\n"
 	       "Exit status (drbd.conf(5)): 3 the peer's disk is Inconsistent or worse,\n"
 	       "4 the peer's disk is Outdated now, 5 the peer is unreachable, 6 the peer\n"
-	       "is Primary and refused, 1 any other error, 2 usage.\n",
+	       "is Primary and refused, 7 the peer was powered off (resource-and-stonith),\n"
+	       "1 any other error or no fence, 2 usage.\n",
 	       HAVZ_DEFAULT_CONFIG);
 }
 
@@ -85,11 +154,9 @@ int cmd_fence_peer(int argc, char **argv)
 	const char *path = HAVZ_DEFAULT_CONFIG, *res = getenv("DRBD_RESOURCE"), *node = NULL;
 	struct havz_config cfg;
 	struct havz_buf key = { 0 };
-	struct havz_wire_msg *req = NULL, *reply = NULL;
 	const struct havz_node *self, *peer;
 	struct utsname uts;
 	unsigned timeout_s = 10;
-	bool reached = false;
 	int opt, rc, status = FENCE_OTHER;
 	char *end;
 
@@ -139,49 +206,19 @@ int cmd_fence_peer(int argc, char **argv)
 		       rc == -EINVAL ? "not a valid key" : strerror(-rc));
 		goto out;
 	}
-	if (cfg.stack == HAVZ_STACK_HEARTBEAT && heartbeat_says_dead(peer->name)) {
-		qb_log(LOG_WARNING,
-		       "fence-peer: %s: heartbeat declared %s dead on every link: not asking its "
-		       "ha-vzd (unreachable there too), exit 5",
-		       res, peer->name);
-		status = FENCE_UNREACHABLE;
-		goto out;
-	}
-	req = malloc(sizeof(*req));
-	reply = malloc(sizeof(*reply));
-	if (!req || !reply ||
-	    havz_wire_request(req, HAVZ_OP_OUTDATE, self->name, res, (int64_t)time(NULL)))
-		goto out;
-	struct havz_peer_target t = {
-		.addr = peer->management,
-		.port = cfg.control_port,
-		.name = peer->name,
-		.key = key.data,
-		.keylen = key.len,
-		.connect_ms = 3000,
-		.reply_ms = timeout_s * 1000,
+	struct fence_ask ask = {
+		.cfg = &cfg,
+		.self = self,
+		.peer = peer,
+		.res = res,
+		.key = &key,
+		.timeout_s = timeout_s,
 	};
-	rc = havz_peer_call(&t, req, reply, &reached);
-	if (rc) {
-		if (!reached) {
-			qb_log(LOG_WARNING, "fence-peer: %s: peer %s (%s port %u) unreachable: %s",
-			       res, peer->name, peer->management, cfg.control_port, strerror(-rc));
-			status = FENCE_UNREACHABLE;
-		} else {
-			qb_log(LOG_ERR, "fence-peer: %s: no valid answer from %s: %s%s", res,
-			       peer->name, strerror(-rc),
-			       rc == -ECONNRESET ? " (does the peer have the same cluster key?)"
-						 : "");
-		}
-		goto out;
-	}
-	status = havz_wire_fence_exit(reply->result);
-	qb_log(status == FENCE_OUTDATED || status == FENCE_INCONSISTENT ? LOG_NOTICE : LOG_WARNING,
-	       "fence-peer: %s on %s: %s (exit %d)", res, peer->name,
-	       havz_wire_result_name(reply->result), status);
+	status = fence_ask_peer(&ask);
+	if (status == FENCE_UNREACHABLE && havz_config_stonith(&cfg))
+		status = fence_peer_stonith(&cfg, self, peer, havz_config_container(&cfg, res + 3),
+					    fence_ask_peer, &ask);
 out:
-	free(req);
-	free(reply);
 	havz_buf_wipe_free(&key);
 	havz_config_free(&cfg);
 	return status;

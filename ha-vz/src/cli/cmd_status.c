@@ -19,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <qb/qbipcc.h>
 
 #include "cli/commands.h"
+#include "common/fencestate.h"
 #include "common/container.h"
 #include "common/log.h"
 #include "common/swstate.h"
@@ -164,6 +166,115 @@ static void print_last_switchover(void)
 	havz_buf_free(&b);
 }
 
+/* The last power fence from this node (common/fencestate.h), split into its fields. */
+struct fence_line {
+	char state[16], peer[HAVZ_NAME_MAX + 1], res[HAVZ_NAME_MAX + 4];
+	long long when;
+	const char *why;
+};
+
+static bool fence_line_read(char *buf, size_t size, struct fence_line *f)
+{
+	char *tab;
+
+	if (havz_fencestate_read(buf, size) || !buf[0])
+		return false;
+	tab = strchr(buf, '\t');
+	if (!tab)
+		return false;
+	*tab = '\0';
+	f->why = tab + 1;
+	return sscanf(buf, "%15s %lld %32s %35s", f->state, &f->when, f->peer, f->res) == 4;
+}
+
+static void print_fence_state(void)
+{
+	char buf[HAVZ_FENCE_STATE_MAX];
+	struct fence_line f;
+
+	if (!fence_line_read(buf, sizeof(buf), &f))
+		return;
+	printf("\nlast fence from this node: %s %s (%s), %llds ago: %s\n", f.state, f.peer, f.res,
+	       (long long)time(NULL) - f.when, f.why);
+	if (!strcmp(f.state, "waiting") || !strcmp(f.state, "fencing"))
+		printf("  WARNING: DRBD waits for this fence: nothing is promoted until it is "
+		       "confirmed\n");
+	else if (!strcmp(f.state, "failed") || !strcmp(f.state, "refused"))
+		printf("  WARNING: the peer was not fenced: nothing was promoted, I/O of a "
+		       "Primary stays frozen until the peer is back or the admin acts\n");
+}
+
+/* HAVZ_RUN_DIR/fence-device, written by ha-vzd's periodic check of the peer's device. */
+static bool fence_device_read(char *buf, size_t size, char *verdict, long long *when, char *node,
+			      const char **what)
+{
+	struct havz_buf b = { 0 };
+	char *tab;
+	bool ok = false;
+
+	if (havz_file_read(HAVZ_RUN_DIR "/fence-device", 1024, &b) == 0 && b.data) {
+		snprintf(buf, size, "%.*s", (int)strcspn(b.data, "\n"), b.data);
+		tab = strchr(buf, '\t');
+		if (tab) {
+			*tab = '\0';
+			*what = tab + 1;
+			ok = sscanf(buf, "%15s %lld %32s", verdict, when, node) == 3;
+		}
+	}
+	havz_buf_free(&b);
+	return ok;
+}
+
+static void print_fence_device(void)
+{
+	char buf[1024], verdict[16], node[HAVZ_NAME_MAX + 1];
+	const char *what;
+	long long when;
+
+	if (!fence_device_read(buf, sizeof(buf), verdict, &when, node, &what))
+		return;
+	printf("\nfence device of %s: %s (checked %llds ago)\n", node, what,
+	       (long long)time(NULL) - when);
+	if (strcmp(verdict, "ok"))
+		printf("  WARNING: the fence device of %s fails: a partition cannot be resolved "
+		       "until it works (ha-vz fence-test %s)\n",
+		       node, node);
+}
+
+static void json_fence_device(void)
+{
+	char buf[1024], verdict[16], node[HAVZ_NAME_MAX + 1];
+	const char *what;
+	long long when;
+
+	if (!fence_device_read(buf, sizeof(buf), verdict, &when, node, &what))
+		return;
+	printf(",\"fence_device\":{\"node\":");
+	json_str(node);
+	printf(",\"ok\":%s,\"checked\":%lld,\"answer\":", strcmp(verdict, "ok") ? "false" : "true",
+	       when);
+	json_str(what);
+	printf("}");
+}
+
+static void json_fence_state(void)
+{
+	char buf[HAVZ_FENCE_STATE_MAX];
+	struct fence_line f;
+
+	if (!fence_line_read(buf, sizeof(buf), &f))
+		return;
+	printf(",\"fence\":{\"state\":");
+	json_str(f.state);
+	printf(",\"peer\":");
+	json_str(f.peer);
+	printf(",\"resource\":");
+	json_str(f.res);
+	printf(",\"time\":%lld,\"why\":", f.when);
+	json_str(f.why);
+	printf("}");
+}
+
 /* "last_switchover":{...} of the container named, when its volume is mounted here. */
 static void json_volume_report(const struct havz_config *cfg, const char *name)
 {
@@ -269,6 +380,8 @@ static void print_json(char *text, const char *path)
 	}
 	printf("%s", opened ? "]" : ",\"containers\":[]");
 	json_last_switchovers();
+	json_fence_state();
+	json_fence_device();
 	printf("}\n");
 	if (have_cfg)
 		havz_config_free(&cfg);
@@ -350,6 +463,8 @@ int cmd_status(int argc, char **argv)
 	if (!json) {
 		print_volume_reports(path ? path : HAVZ_DEFAULT_CONFIG);
 		print_last_switchover();
+		print_fence_state();
+		print_fence_device();
 	}
 	free(buf);
 	return HAVZ_EXIT_OK;

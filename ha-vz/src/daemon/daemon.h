@@ -125,6 +125,8 @@ void alerts_post(struct havzd *d, enum havz_alert_kind kind, const char *contain
 		 ...) __attribute__((format(printf, 4, 5)));
 
 int supervisor_start(struct havzd *d);
+/* Asks the peer's fence device for its status at start and every few minutes (fencecheck.c). */
+void fencecheck_if_due(struct havzd *d);
 void supervisor_stop(struct havzd *d);
 /* Rebuilds d->cts for a new configuration, keeping the state of containers that stay. Locked. */
 int supervisor_adopt(struct havzd *d, const struct havz_config *cfg);

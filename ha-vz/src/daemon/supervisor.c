@@ -456,6 +456,7 @@ static void *supervisor_main(void *arg)
 		unsigned interval = 1000;
 
 		preflight_if_wanted(d);
+		fencecheck_if_due(d);
 		if (round_take(d, &r) == 0) {
 			interval = r.interval_ms;
 			peer_poll(d, &r);

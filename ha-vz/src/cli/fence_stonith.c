@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The power fence of fence-peer: see fence_stonith.h. */
+#include "cli/fence_stonith.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fencedev.h"
+#include "common/fencestate.h"
+#include "common/log.h"
+#include "common/run.h"
+#include "havz/files.h"
+#include "havz/survivor.h"
+
+#define FENCE_OTHER 1
+#define FENCE_UNREACHABLE 5
+#define PROC_DRBD "/proc/drbd"
+/* The device has this long to report the peer off after accepting the power-off. */
+#define CONFIRM_MS 20000
+
+/* Does any ping target answer an ICMP echo from here? */
+static bool ping_reached(const struct havz_config *cfg)
+{
+	struct havz_run_result *res = malloc(sizeof(*res));
+	bool reached = false;
+
+	for (size_t i = 0; res && !reached && i < cfg->n_ping; i++) {
+		const char *argv[] = { "ping", "-n", "-q", "-c",	 "2", "-i",
+				       "0.2",  "-W", "1",  cfg->ping[i], NULL };
+		struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+
+		ro.timeout_ms = 5000;
+		ro.capture = true;
+		/* ping exits 0 when at least one echo came back. */
+		reached = havz_run(argv, &ro, res) == 0 && res->status == 0;
+		if (!reached)
+			qb_log(LOG_WARNING, "fence-peer: ping target %s does not answer from here",
+			       cfg->ping[i]);
+	}
+	free(res);
+	return reached;
+}
+
+static void facts_gather(const struct havz_config *cfg, const struct havz_node *self,
+			 const struct havz_node *peer, const struct havz_container *ct,
+			 struct havz_survivor_facts *f)
+{
+	struct havz_buf proc = { 0 };
+	struct havz_drbd_minor m;
+
+	memset(f, 0, sizeof(*f));
+	f->peer_has_device = peer->fence == HAVZ_FENCE_IPMI;
+	f->first_node = self == &cfg->nodes[0];
+	f->n_ping = cfg->n_ping;
+	if (havz_file_read(PROC_DRBD, 1 << 20, &proc) == 0 && proc.data) {
+		f->local_uptodate =
+			havz_drbd_proc_minor(proc.data, ct->minor, &m) == 0 && m.uptodate;
+		f->mine = havz_drbd_proc_primaries(proc.data, cfg);
+	}
+	f->theirs = (unsigned)cfg->n_containers - f->mine;
+	havz_buf_free(&proc);
+	if (f->peer_has_device && f->local_uptodate && f->n_ping)
+		f->ping_reached = ping_reached(cfg);
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *self,
+		       const struct havz_node *peer, const struct havz_container *ct,
+		       fence_ask_fn ask_again, void *ctx)
+{
+	char res[HAVZ_NAME_MAX + 4], detail[HAVZ_FENCEDEV_DETAIL_MAX], why[HAVZ_FENCE_STATE_MAX];
+	struct havz_survivor_facts f;
+	enum havz_survivor_verdict v;
+	enum havz_bmc_answer a;
+	int lock, status = FENCE_OTHER;
+
+	snprintf(res, sizeof(res), "ct-%s", ct->name);
+	/* One handler per resource may run at once: the first fences, the others see it. */
+	lock = havz_fence_lock();
+	if (lock < 0)
+		qb_log(LOG_WARNING, "fence-peer: no fence lock (%s): going on without",
+		       strerror(-lock));
+	facts_gather(cfg, self, peer, ct, &f);
+	v = havz_survivor_decide(&f);
+	if (v != HAVZ_SURVIVOR_FENCE_NOW && v != HAVZ_SURVIVOR_FENCE_AFTER_DELAY) {
+		havz_fencestate_write("refused", peer->name, res, havz_survivor_reason(v));
+		goto out;
+	}
+	/* A peer the device already reports off is fenced (by us for another resource). */
+	a = havz_fencedev_run(peer, HAVZ_BMC_STATUS, detail, sizeof(detail));
+	if (a == HAVZ_BMC_OFF) {
+		havz_fencestate_write("fenced", peer->name, res, "the device reports the peer off");
+		status = FENCE_STONITHED;
+		goto out;
+	}
+	if (v == HAVZ_SURVIVOR_FENCE_AFTER_DELAY && cfg->fence_delay_ms) {
+		snprintf(why, sizeof(why), "%s (%u ms; %u containers here, %u there)",
+			 havz_survivor_reason(v), cfg->fence_delay_ms, f.mine, f.theirs);
+		havz_fencestate_write("waiting", peer->name, res, why);
+		sleep_ms(cfg->fence_delay_ms);
+		/* The peer may be back (a short cut), or have fenced us (then we are gone). */
+		status = ask_again(ctx);
+		if (status != FENCE_UNREACHABLE) {
+			snprintf(why, sizeof(why), "the peer answered after fence_delay (exit %d)",
+				 status);
+			havz_fencestate_write("refused", peer->name, res, why);
+			goto out;
+		}
+		status = FENCE_OTHER;
+	}
+	snprintf(why, sizeof(why), "powering %s off through %s:%u (%u containers here, %u there)",
+		 peer->name, peer->fence_address, peer->fence_port, f.mine, f.theirs);
+	havz_fencestate_write("fencing", peer->name, res, why);
+	a = havz_fencedev_power(peer, false, CONFIRM_MS, detail, sizeof(detail));
+	if (a == HAVZ_BMC_OFF) {
+		havz_fencestate_write("fenced", peer->name, res, "the device confirmed power off");
+		status = FENCE_STONITHED;
+	} else {
+		snprintf(why, sizeof(why),
+			 "%s at %s:%u: %s; nothing is promoted, I/O stays frozen on a Primary",
+			 havz_bmc_answer_name(a), peer->fence_address, peer->fence_port,
+			 detail[0] ? detail : "no detail");
+		havz_fencestate_write("failed", peer->name, res, why);
+	}
+out:
+	if (lock >= 0)
+		close(lock);
+	return status;
+}
