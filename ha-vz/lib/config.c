@@ -265,6 +265,47 @@ static int cluster_restart_window(struct parser *p, const char *key, const char 
 	return set_duration(p, key, value, 1000, 86400000, &p->cfg->restart_window_ms);
 }
 
+static int cluster_ping(struct parser *p, const char *key, const char *value)
+{
+	struct havz_config *cfg = p->cfg;
+	char list[LINE_MAX_LEN + 1];
+
+	cfg->ping_at.line = p->line;
+	snprintf(list, sizeof(list), "%s", value);
+	for (char *save = NULL, *a = strtok_r(list, " \t", &save); a;
+	     a = strtok_r(NULL, " \t", &save)) {
+		if (havz_check_address(a)) {
+			perr(p, "%s: '%s' is not an IPv4 or IPv6 address", key, a);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < cfg->n_ping; i++)
+			if (!strcmp(cfg->ping[i], a)) {
+				perr(p, "%s: %s is listed twice", key, a);
+				return -EINVAL;
+			}
+		if (cfg->n_ping == HAVZ_PING_MAX) {
+			perr(p, "%s: at most %d addresses", key, HAVZ_PING_MAX);
+			return -EINVAL;
+		}
+		if (copy_checked(p, key, a, cfg->ping[cfg->n_ping], HAVZ_ADDR_MAX))
+			return -EINVAL;
+		cfg->n_ping++;
+	}
+	return 0;
+}
+
+static int cluster_fence_delay(struct parser *p, const char *key, const char *value)
+{
+	p->cfg->fence_delay_at.line = p->line;
+	return set_duration(p, key, value, 0, 300000, &p->cfg->fence_delay_ms);
+}
+
+static int cluster_watchdog(struct parser *p, const char *key, const char *value)
+{
+	p->cfg->watchdog_at.line = p->line;
+	return set_path(p, key, value, p->cfg->watchdog, sizeof(p->cfg->watchdog));
+}
+
 /* [node NAME] */
 
 static int node_management(struct parser *p, const char *key, const char *value)
@@ -279,6 +320,65 @@ static int node_replication(struct parser *p, const char *key, const char *value
 	struct havz_node *n = cur_node(p);
 
 	return set_address(p, key, value, n->replication, &n->replication_at);
+}
+
+static int node_fence(struct parser *p, const char *key, const char *value)
+{
+	static const char *const kinds[] = { "none", "ipmi", NULL };
+	int i = set_choice(p, key, value, kinds);
+
+	if (i < 0)
+		return i;
+	cur_node(p)->fence = i == 0 ? HAVZ_FENCE_NONE : HAVZ_FENCE_IPMI;
+	cur_node(p)->fence_at.line = p->line;
+	return 0;
+}
+
+static int node_fence_address(struct parser *p, const char *key, const char *value)
+{
+	struct havz_node *n = cur_node(p);
+
+	return set_address(p, key, value, n->fence_address, &n->fence_address_at);
+}
+
+static int node_fence_port(struct parser *p, const char *key, const char *value)
+{
+	cur_node(p)->fence_port_at.line = p->line;
+	return set_uint(p, key, value, 1, 65535, &cur_node(p)->fence_port);
+}
+
+static int node_fence_user(struct parser *p, const char *key, const char *value)
+{
+	struct havz_node *n = cur_node(p);
+
+	n->fence_user_at.line = p->line;
+	for (const char *c = value; *c; c++)
+		if (!isgraph((unsigned char)*c)) {
+			perr(p, "%s: '%s' has a character that is not printable or is a space", key,
+			     value);
+			return -EINVAL;
+		}
+	if (strlen(value) > HAVZ_FENCE_USER_MAX) {
+		perr(p, "%s: '%s' is longer than %d characters (IPMI user names)", key, value,
+		     HAVZ_FENCE_USER_MAX);
+		return -EINVAL;
+	}
+	strcpy(n->fence_user, value);
+	return 0;
+}
+
+static int node_fence_password_file(struct parser *p, const char *key, const char *value)
+{
+	struct havz_node *n = cur_node(p);
+
+	n->fence_password_file_at.line = p->line;
+	return set_path(p, key, value, n->fence_password_file, sizeof(n->fence_password_file));
+}
+
+static int node_fence_cipher(struct parser *p, const char *key, const char *value)
+{
+	cur_node(p)->fence_cipher_at.line = p->line;
+	return set_uint(p, key, value, 0, 17, &cur_node(p)->fence_cipher);
 }
 
 /* [link NAME] */
@@ -358,6 +458,7 @@ static int drbd_after_sb_0pri(struct parser *p, const char *key, const char *val
 					 "discard-local",
 					 "discard-remote",
 					 NULL };
+	p->cfg->drbd.after_sb_0pri_at.line = p->line;
 	return drbd_choice(p, key, value, c, p->cfg->drbd.after_sb_0pri);
 }
 
@@ -369,6 +470,7 @@ static int drbd_after_sb_1pri(struct parser *p, const char *key, const char *val
 					 "discard-secondary",
 					 "call-pri-lost-after-sb",
 					 NULL };
+	p->cfg->drbd.after_sb_1pri_at.line = p->line;
 	return drbd_choice(p, key, value, c, p->cfg->drbd.after_sb_1pri);
 }
 
@@ -376,6 +478,7 @@ static int drbd_after_sb_2pri(struct parser *p, const char *key, const char *val
 {
 	static const char *const c[] = { "disconnect", "violently-as0p", "call-pri-lost-after-sb",
 					 NULL };
+	p->cfg->drbd.after_sb_2pri_at.line = p->line;
 	return drbd_choice(p, key, value, c, p->cfg->drbd.after_sb_2pri);
 }
 
@@ -383,6 +486,7 @@ static int drbd_fencing(struct parser *p, const char *key, const char *value)
 {
 	static const char *const c[] = { "dont-care", "resource-only", "resource-and-stonith",
 					 NULL };
+	p->cfg->drbd.fencing_at.line = p->line;
 	return drbd_choice(p, key, value, c, p->cfg->drbd.fencing);
 }
 
@@ -513,8 +617,17 @@ static const struct keyword keywords[] = {
 	{ "monitor_interval", SEC_CLUSTER, false, cluster_monitor_interval },
 	{ "max_restarts", SEC_CLUSTER, false, cluster_max_restarts },
 	{ "restart_window", SEC_CLUSTER, false, cluster_restart_window },
+	{ "ping", SEC_CLUSTER, false, cluster_ping },
+	{ "fence_delay", SEC_CLUSTER, false, cluster_fence_delay },
+	{ "watchdog", SEC_CLUSTER, false, cluster_watchdog },
 	{ "management", SEC_NODE, true, node_management },
 	{ "replication", SEC_NODE, true, node_replication },
+	{ "fence", SEC_NODE, false, node_fence },
+	{ "fence_address", SEC_NODE, false, node_fence_address },
+	{ "fence_port", SEC_NODE, false, node_fence_port },
+	{ "fence_user", SEC_NODE, false, node_fence_user },
+	{ "fence_password_file", SEC_NODE, false, node_fence_password_file },
+	{ "fence_cipher", SEC_NODE, false, node_fence_cipher },
 	{ "interface", SEC_LINK, true, link_interface },
 	{ "mode", SEC_LINK, false, link_mode },
 	{ "network", SEC_LINK, false, link_network },
@@ -540,6 +653,8 @@ static const struct keyword keywords[] = {
 };
 
 #define N_KEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
+/* The parser's `seen` set holds one bit per keyword. */
+_Static_assert(N_KEYWORDS <= 64, "more keywords than bits in struct parser's seen");
 
 static void set_defaults(struct havz_config *cfg, const char *name)
 {
@@ -555,10 +670,11 @@ static void set_defaults(struct havz_config *cfg, const char *name)
 	cfg->monitor_interval_ms = 5000;
 	cfg->max_restarts = 3;
 	cfg->restart_window_ms = 300000;
+	cfg->fence_delay_ms = 5000;
 	cfg->drbd.protocol = 'C';
 	cfg->drbd.resync_rate = 100ULL << 20;
 	strcpy(cfg->drbd.after_sb_0pri, "discard-zero-changes");
-	strcpy(cfg->drbd.after_sb_1pri, "discard-secondary");
+	strcpy(cfg->drbd.after_sb_1pri, "consensus");
 	strcpy(cfg->drbd.after_sb_2pri, "disconnect");
 	strcpy(cfg->drbd.fencing, "resource-only");
 }
@@ -673,6 +789,8 @@ static void open_section(struct parser *p, char *inner)
 		}
 		memset(&cfg->nodes[cfg->n_nodes], 0, sizeof(cfg->nodes[0]));
 		strcpy(cfg->nodes[cfg->n_nodes].name, name);
+		cfg->nodes[cfg->n_nodes].fence_port = 623;
+		cfg->nodes[cfg->n_nodes].fence_cipher = 3;
 		cfg->nodes[cfg->n_nodes++].line = p->line;
 		break;
 	case SEC_LINK:
@@ -858,4 +976,9 @@ const struct havz_node *havz_config_peer(const struct havz_config *cfg, const st
 	if (cfg->n_nodes != HAVZ_NODES)
 		return NULL;
 	return n == &cfg->nodes[0] ? &cfg->nodes[1] : &cfg->nodes[0];
+}
+
+bool havz_config_stonith(const struct havz_config *cfg)
+{
+	return !strcmp(cfg->drbd.fencing, "resource-and-stonith");
 }

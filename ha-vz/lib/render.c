@@ -53,6 +53,14 @@ int havz_render_drbd_global(const struct havz_config *cfg, struct havz_buf *out)
 	/* c-plan-ahead 0 turns off the resync controller so that resync-rate is the rate. */
 	havz_buf_printf(out, "\tdisk {\n\t\tresync-rate %s;\n\t\tc-plan-ahead 0;\n", rate);
 	havz_buf_printf(out, "\t\tfencing %s;\n\t}\n", d->fencing);
+	/*
+	 * These only bound how long DRBD's boot script waits for the peer. What keeps a node
+	 * that boots alone from promoting possibly stale data is ha-vz fence-peer: its disk is
+	 * Consistent, not UpToDate, until it has seen the peer, and then it fences no one.
+	 */
+	if (havz_config_stonith(cfg))
+		havz_buf_printf(out, "\tstartup {\n\t\twfc-timeout 60;\n\t\tdegr-wfc-timeout "
+				     "30;\n\t\toutdated-wfc-timeout 30;\n\t}\n");
 	havz_buf_printf(out, "\thandlers {\n");
 	if (fencing)
 		havz_buf_printf(out, "\t\tfence-peer \"%s\";\n\t\tafter-resync-target \"%s\";\n",
@@ -121,6 +129,17 @@ int havz_render_ha_cf(const struct havz_config *cfg, struct havz_buf *out)
 						: cfg->nodes[k].replication);
 	}
 	havz_buf_printf(out, "auto_failback %s\n", cfg->auto_failback ? "on" : "off");
+	for (size_t i = 0; i < cfg->n_ping; i++)
+		havz_buf_printf(out, "ping %s\n", cfg->ping[i]);
+	/* heartbeat feeds it: a node whose heartbeat dies or hangs is reset. */
+	if (cfg->watchdog[0])
+		havz_buf_printf(out, "watchdog %s\n", cfg->watchdog);
+	/*
+	 * No stonith_host: heartbeat would fence on "peer dead" without the survivor rules
+	 * (ping, fence_delay), and both nodes of a full partition would shoot. DRBD calls
+	 * ha-vz fence-peer before every promotion of a disconnected resource and when a
+	 * Primary loses its peer, so that handler is the one path that fences.
+	 */
 	for (size_t k = 0; k < cfg->n_nodes; k++)
 		havz_buf_printf(out, "node %s\n", cfg->nodes[k].name);
 	havz_buf_printf(out, "crm off\n");

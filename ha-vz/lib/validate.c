@@ -5,6 +5,7 @@
  * key file's secrecy. Parsing already checked every single value.
  */
 #include "havz/config.h"
+#include "havz/files.h"
 #include "havz/render.h"
 
 #include <errno.h>
@@ -143,30 +144,195 @@ static void check_auth_key_text(struct checker *c, int line)
 	havz_buf_wipe_free(&key);
 }
 
+/*
+ * A secret file (the cluster key, a BMC password): a regular file, owned by
+ * root, readable by nobody else. Returns 0 when it may be read.
+ */
+static int check_secret_file(struct checker *c, int line, const char *key, const char *path,
+			     const char *hint)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		verr(c, line, "%s: %s: %s%s", key, path, strerror(errno), hint);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		verr(c, line, "%s: %s is not a regular file", key, path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		verr(c, line, "%s: %s is accessible by group or others (mode %04o); run chmod 600",
+		     key, path, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		verr(c, line, "%s: %s is owned by uid %u, not root", key, path,
+		     (unsigned)st.st_uid);
+		return -1;
+	}
+	return 0;
+}
+
+/* The password itself: one line of 1 to 20 bytes (IPMI 2.0), as ipmitool -f reads it. */
+static void check_fence_password(struct checker *c, const struct havz_node *n)
+{
+	struct havz_buf pw = { 0 };
+	int line = n->fence_password_file_at.line;
+	int rc = havz_file_read(n->fence_password_file, 4096, &pw);
+
+	if (rc) {
+		verr(c, line, "fence_password_file: %s: %s", n->fence_password_file, strerror(-rc));
+		return;
+	}
+	while (pw.len && (pw.data[pw.len - 1] == '\n' || pw.data[pw.len - 1] == '\r'))
+		pw.data[--pw.len] = '\0';
+	if (pw.len == 0 || pw.len > 20 || memchr(pw.data, '\n', pw.len))
+		verr(c, line,
+		     "fence_password_file: %s does not hold a BMC password (1 to 20 characters on "
+		     "one line)",
+		     n->fence_password_file);
+	havz_buf_wipe_free(&pw);
+}
+
+/* fence_* keys set on a node whose fence is not ipmi. */
+static void check_fence_keys_unused(struct checker *c, const struct havz_node *n)
+{
+	const struct {
+		const char *key;
+		int line;
+	} keys[] = {
+		{ "fence_address", n->fence_address_at.line },
+		{ "fence_port", n->fence_port_at.line },
+		{ "fence_user", n->fence_user_at.line },
+		{ "fence_password_file", n->fence_password_file_at.line },
+		{ "fence_cipher", n->fence_cipher_at.line },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].line)
+			verr(c, keys[i].line, "%s: only with fence = ipmi (node %s has %s)",
+			     keys[i].key, n->name,
+			     n->fence == HAVZ_FENCE_NONE ? "fence = none" : "no fence");
+}
+
+static void check_fence_device(struct checker *c, const struct havz_node *n)
+{
+	const struct havz_config *cfg = c->cfg;
+	const char *missing[3];
+	size_t n_missing = 0;
+
+	if (n->fence != HAVZ_FENCE_IPMI) {
+		check_fence_keys_unused(c, n);
+		return;
+	}
+	if (!n->fence_address[0])
+		missing[n_missing++] = "fence_address";
+	if (!n->fence_user[0])
+		missing[n_missing++] = "fence_user";
+	if (!n->fence_password_file[0])
+		missing[n_missing++] = "fence_password_file";
+	for (size_t i = 0; i < n_missing; i++)
+		verr(c, n->fence_at.line, "fence: ipmi needs %s in [node %s]", missing[i], n->name);
+	for (size_t k = 0; n->fence_address[0] && k < cfg->n_nodes; k++)
+		if (!strcmp(n->fence_address, cfg->nodes[k].management) ||
+		    !strcmp(n->fence_address, cfg->nodes[k].replication))
+			verr(c, n->fence_address_at.line,
+			     "fence_address: %s is an address of node %s, not of its BMC",
+			     n->fence_address, cfg->nodes[k].name);
+	if (n->fence_password_file[0] &&
+	    !check_secret_file(c, n->fence_password_file_at.line, "fence_password_file",
+			       n->fence_password_file, ""))
+		check_fence_password(c, n);
+}
+
+/*
+ * resource-and-stonith: every node says how it is fenced (none spelled out),
+ * and at least one of them can be; otherwise no promotion could ever follow a
+ * partition and the setting only freezes I/O.
+ */
+static void check_fencing(struct checker *c)
+{
+	const struct havz_config *cfg = c->cfg;
+	size_t fenceable = 0;
+
+	for (size_t i = 0; i < cfg->n_nodes; i++) {
+		const struct havz_node *n = &cfg->nodes[i];
+
+		check_fence_device(c, n);
+		if (n->fence == HAVZ_FENCE_IPMI)
+			fenceable++;
+		if (havz_config_stonith(cfg) && n->fence == HAVZ_FENCE_UNSET)
+			verr(c, n->line,
+			     "[node %s]: missing key 'fence' (fencing = resource-and-stonith, "
+			     "line %d: ipmi, or none spelled out)",
+			     n->name, cfg->drbd.fencing_at.line);
+	}
+	if (havz_config_stonith(cfg) && cfg->n_nodes && !fenceable) {
+		bool all_spelled = true;
+
+		for (size_t i = 0; i < cfg->n_nodes; i++)
+			all_spelled = all_spelled && cfg->nodes[i].fence != HAVZ_FENCE_UNSET;
+		if (all_spelled)
+			verr(c, cfg->drbd.fencing_at.line,
+			     "fencing: resource-and-stonith, but every node has fence = none: "
+			     "no node could ever be fenced");
+	}
+	for (size_t i = 0; i < cfg->n_ping; i++)
+		for (size_t k = 0; k < cfg->n_nodes; k++)
+			if (!strcmp(cfg->ping[i], cfg->nodes[k].management) ||
+			    !strcmp(cfg->ping[i], cfg->nodes[k].replication))
+				verr(c, cfg->ping_at.line,
+				     "ping: %s is an address of node %s; ping the clients' "
+				     "gateway instead",
+				     cfg->ping[i], cfg->nodes[k].name);
+}
+
+/*
+ * After a split brain, every side with changes was Primary during the split:
+ * only a Primary writes. So every policy that discards a side with changes
+ * discards writes that a Primary acknowledged: allowed are only those that
+ * discard nothing (disconnect), or a side without changes
+ * (discard-zero-changes; consensus in after-sb-1pri, which applies that).
+ */
+static void check_after_sb(struct checker *c)
+{
+	const struct havz_drbd *d = &c->cfg->drbd;
+	const struct {
+		const char *key, *value, *allowed;
+		int line;
+	} policies[] = {
+		{ "after_sb_0pri", d->after_sb_0pri, "disconnect, discard-zero-changes",
+		  d->after_sb_0pri_at.line },
+		{ "after_sb_1pri", d->after_sb_1pri, "disconnect, consensus",
+		  d->after_sb_1pri_at.line },
+		{ "after_sb_2pri", d->after_sb_2pri, "disconnect", d->after_sb_2pri_at.line },
+	};
+
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		char allowed[64];
+		bool ok = false;
+
+		snprintf(allowed, sizeof(allowed), "%s", policies[i].allowed);
+		for (char *save = NULL, *w = strtok_r(allowed, ", ", &save); w;
+		     w = strtok_r(NULL, ", ", &save))
+			ok = ok || !strcmp(w, policies[i].value);
+		if (!ok)
+			verr(c, line_or(policies[i].line, c->cfg->cluster_line),
+			     "%s: %s can discard writes a Primary acknowledged; use %s",
+			     policies[i].key, policies[i].value, policies[i].allowed);
+	}
+}
+
 static void check_auth_key_file(struct checker *c)
 {
 	const struct havz_config *cfg = c->cfg;
 	int line = cfg->auth_key_file_at.line;
-	struct stat st;
 
 	if (!cfg->auth_key_file[0])
 		return; /* reported as a missing key already */
-	if (stat(cfg->auth_key_file, &st)) {
-		verr(c, line, "auth_key_file: %s: %s (create it with 'ha-vz keygen')",
-		     cfg->auth_key_file, strerror(errno));
-		return;
-	}
-	if (!S_ISREG(st.st_mode))
-		verr(c, line, "auth_key_file: %s is not a regular file", cfg->auth_key_file);
-	else if (st.st_mode & 077)
-		verr(c, line,
-		     "auth_key_file: %s is accessible by group or others (mode %04o); run chmod "
-		     "600",
-		     cfg->auth_key_file, (unsigned)(st.st_mode & 07777));
-	else if (st.st_uid != geteuid() && st.st_uid != 0)
-		verr(c, line, "auth_key_file: %s is owned by uid %u, not root", cfg->auth_key_file,
-		     (unsigned)st.st_uid);
-	else
+	if (!check_secret_file(c, line, "auth_key_file", cfg->auth_key_file,
+			       " (create it with 'ha-vz keygen')"))
 		check_auth_key_text(c, line);
 }
 
@@ -234,6 +400,8 @@ int havz_config_validate(const struct havz_config *cfg, havz_diag_fn diag, void 
 	check_timing(&c);
 	check_auth_key_file(&c);
 	check_containers(&c);
+	check_fencing(&c);
+	check_after_sb(&c);
 	return c.errors ? -EINVAL : 0;
 }
 

@@ -409,3 +409,78 @@ expect_error() {
 	assert_line_exact "$CONF:$C: memory: 'lots' is not a size (e.g. 512M, 2G)"
 	[ "${#lines[@]}" -eq 3 ] || fail "expected 3 lines:" "$output"
 }
+
+# Fencing: the example turned into resource-and-stonith with an ipmi fence
+# for alpha (its password file in T, mode 600) and beta's `fence` as $1.
+stonith_conf() {
+	printf 's3cret\n' >"$T/alpha.pw"
+	chmod 600 "$T/alpha.pw"
+	mutate "s/^fencing = resource-only .*/fencing = resource-and-stonith/;
+		s|^#fence = ipmi .*|fence = ipmi|; s|^#fence_address = .*|fence_address = 203.0.113.11|;
+		s|^#fence_user = .*|fence_user = admin|; s|^#fence_password_file = .*|fence_password_file = $T/alpha.pw|"
+	if [ -n "$1" ]; then
+		local b
+		b=$(lineof '^replication = 198\.51\.100\.12$')
+		sed -i "${b}a $1" "$CONF"
+	fi
+}
+
+@test "fencing: resource-and-stonith with an ipmi and a none node is valid" {
+	stonith_conf "fence = none"
+	run "$HAVZ" check-config -c "$CONF"
+	assert_status 0
+	[ "$output" = "configuration OK" ]
+}
+
+@test "fencing: resource-and-stonith with a node lacking 'fence'" {
+	stonith_conf ""
+	N=$(lineof '^\[node beta\]$')
+	F=$(lineof '^fencing = resource-and-stonith$')
+	expect_error "$CONF:$N: [node beta]: missing key 'fence' (fencing = resource-and-stonith, line $F: ipmi, or none spelled out)"
+}
+
+@test "fencing: every node fence = none under resource-and-stonith" {
+	stonith_conf "fence = none"
+	sed -i 's/^fence = ipmi$/fence = none/; /^fence_\(address\|user\|password_file\) = /d' "$CONF"
+	F=$(lineof '^fencing = resource-and-stonith$')
+	expect_error "$CONF:$F: fencing: resource-and-stonith, but every node has fence = none: no node could ever be fenced"
+}
+
+@test "fencing: a BMC password file readable by others is refused" {
+	stonith_conf "fence = none"
+	chmod 644 "$T/alpha.pw"
+	L=$(lineof '^fence_password_file = ')
+	expect_error "$CONF:$L: fence_password_file: $T/alpha.pw is accessible by group or others (mode 0644); run chmod 600"
+}
+
+@test "fencing: ipmi without a password file names the missing key" {
+	stonith_conf "fence = none"
+	sed -i '/^fence_password_file = /d' "$CONF"
+	L=$(lineof '^fence = ipmi$')
+	expect_error "$CONF:$L: fence: ipmi needs fence_password_file in [node alpha]"
+}
+
+@test "fencing: fence_address on a node with fence = none" {
+	stonith_conf "fence = none"
+	b=$(lineof '^fence = none$')
+	sed -i "${b}a fence_address = 203.0.113.12" "$CONF"
+	expect_error "$CONF:$((b + 1)): fence_address: only with fence = ipmi (node beta has fence = none)"
+}
+
+@test "after-sb: discard-secondary is refused (it discards a former Primary's writes)" {
+	L=$(lineof '^after_sb_1pri = ')
+	mutate "s/^after_sb_1pri = .*/after_sb_1pri = discard-secondary/"
+	expect_error "$CONF:$L: after_sb_1pri: discard-secondary can discard writes a Primary acknowledged; use disconnect, consensus"
+}
+
+@test "after-sb: discard-least-changes is refused" {
+	L=$(lineof '^after_sb_0pri = ')
+	mutate "s/^after_sb_0pri = .*/after_sb_0pri = discard-least-changes/"
+	expect_error "$CONF:$L: after_sb_0pri: discard-least-changes can discard writes a Primary acknowledged; use disconnect, discard-zero-changes"
+}
+
+@test "ping: a node's own address is refused" {
+	L=$(lineof '^#ping = ')
+	mutate "s/^#ping = .*/ping = 192.0.2.254 192.0.2.12/"
+	expect_error "$CONF:$L: ping: 192.0.2.12 is an address of node beta; ping the clients' gateway instead"
+}

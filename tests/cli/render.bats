@@ -88,7 +88,7 @@ RENDERED="etc/drbd.d/global_common.conf etc/drbd.d/ct-web.res etc/drbd.d/ct-db.r
 	# The common section as DRBD understood it.
 	grep -Eq '^ +protocol +C;' <<<"$output"
 	grep -Eq '^ +after-sb-0pri +discard-zero-changes;' <<<"$output"
-	grep -Eq '^ +after-sb-1pri +discard-secondary;' <<<"$output"
+	grep -Eq '^ +after-sb-1pri +consensus;' <<<"$output"
 	grep -Eq '^ +after-sb-2pri +disconnect;' <<<"$output"
 	grep -Eq '^ +resync-rate +100M;' <<<"$output"
 	grep -Eq '^ +fencing +resource-only;' <<<"$output"

@@ -87,9 +87,19 @@ static void test_base_parses_with_defaults(void **state)
 	assert_int_equal(cfg.drbd.protocol, 'C');
 	assert_true(cfg.drbd.resync_rate == 100ULL << 20);
 	assert_string_equal(cfg.drbd.after_sb_0pri, "discard-zero-changes");
-	assert_string_equal(cfg.drbd.after_sb_1pri, "discard-secondary");
+	assert_string_equal(cfg.drbd.after_sb_1pri, "consensus");
 	assert_string_equal(cfg.drbd.after_sb_2pri, "disconnect");
 	assert_string_equal(cfg.drbd.fencing, "resource-only");
+	assert_int_equal(cfg.drbd.fencing_at.line, 0);
+	assert_int_equal(cfg.n_ping, 0);
+	assert_int_equal(cfg.fence_delay_ms, 5000);
+	assert_string_equal(cfg.watchdog, "");
+	for (size_t i = 0; i < cfg.n_nodes; i++) {
+		assert_int_equal(cfg.nodes[i].fence, HAVZ_FENCE_UNSET);
+		assert_int_equal(cfg.nodes[i].fence_port, 623);
+		assert_int_equal(cfg.nodes[i].fence_cipher, 3);
+		assert_string_equal(cfg.nodes[i].fence_address, "");
+	}
 
 	assert_int_equal(cfg.n_containers, 1);
 	ct = &cfg.containers[0];
@@ -658,6 +668,35 @@ static const struct bad_value bad_values[] = {
 	  "t.conf:27: checkpoint: 'always' is not one of: off, switchover" },
 	{ "alpha\n", "alpha\nprecopy_rounds = 17\n",
 	  "t.conf:27: precopy_rounds: 17 is out of range (0..16)" },
+	{ "authkey\n\n", "authkey\nping = 10.99.1.1 gateway\n",
+	  "t.conf:4: ping: 'gateway' is not an IPv4 or IPv6 address" },
+	{ "authkey\n\n", "authkey\nping = 10.99.1.1 10.99.1.1\n",
+	  "t.conf:4: ping: 10.99.1.1 is listed twice" },
+	{ "authkey\n\n", "authkey\nping = 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5\n",
+	  "t.conf:4: ping: at most 4 addresses" },
+	{ "authkey\n\n", "authkey\nfence_delay = 301s\n",
+	  "t.conf:4: fence_delay: 301s is out of range (0ms..300000ms)" },
+	{ "authkey\n\n", "authkey\nfence_delay = soon\n",
+	  "t.conf:4: fence_delay: 'soon' is not a duration (e.g. 500ms, 3s, 1m)" },
+	{ "authkey\n\n", "authkey\nwatchdog = dev/watchdog\n",
+	  "t.conf:4: watchdog: 'dev/watchdog' is not a clean absolute path" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence = ilo\n",
+	  "t.conf:8: fence: 'ilo' is not one of: none, ipmi" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence_address = bmc-alpha\n",
+	  "t.conf:8: fence_address: 'bmc-alpha' is not an IPv4 or IPv6 address" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence_port = 65536\n",
+	  "t.conf:8: fence_port: 65536 is out of range (1..65535)" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence_cipher = 18\n",
+	  "t.conf:8: fence_cipher: 18 is out of range (0..17)" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence_user = abcdefghijklmnopq\n",
+	  "t.conf:8: fence_user: 'abcdefghijklmnopq' is longer than 16 characters (IPMI user "
+	  "names)" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence_user = ad min\n",
+	  "t.conf:8: fence_user: 'ad min' has a character that is not printable or is a space" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence_password_file = alpha.pw\n",
+	  "t.conf:8: fence_password_file: 'alpha.pw' is not a clean absolute path" },
+	{ "198.51.100.11\n", "198.51.100.11\nfence = ipmi\nfence = none\n",
+	  "t.conf:9: fence: set twice in [node alpha]" },
 };
 
 static void test_bad_values(void **state)
@@ -775,6 +814,48 @@ static void test_daemon_keys(void **state)
 	free(text);
 }
 
+static void test_fence_keys(void **state)
+{
+	struct havz_config cfg;
+	struct diags d = { 0 };
+	char *text = subst(BASE_CONF, "authkey\n\n",
+			   "authkey\nping = 10.99.1.1 2001:db8::1\nfence_delay = 0\n"
+			   "watchdog = /dev/watchdog\n\n");
+
+	(void)state;
+	text = subst_free(text, "198.51.100.11\n",
+			  "198.51.100.11\nfence = ipmi\nfence_address = 10.99.3.11\n"
+			  "fence_port = 9623\nfence_user = admin\n"
+			  "fence_password_file = /etc/ha-vz/fence/alpha.pw\nfence_cipher = 17\n");
+	text = subst_free(text, "198.51.100.12\n", "198.51.100.12\nfence = none\n");
+	text = subst_free(text, "preferred_node = alpha\n",
+			  "preferred_node = alpha\n[drbd]\nfencing = resource-and-stonith\n");
+	assert_int_equal(parse(text, &cfg, &d), 0);
+	assert_diag_count(&d, 0);
+	assert_int_equal(cfg.n_ping, 2);
+	assert_string_equal(cfg.ping[0], "10.99.1.1");
+	assert_string_equal(cfg.ping[1], "2001:db8::1");
+	assert_int_equal(cfg.ping_at.line, 4);
+	assert_int_equal(cfg.fence_delay_ms, 0);
+	assert_string_equal(cfg.watchdog, "/dev/watchdog");
+	assert_int_equal(cfg.nodes[0].fence, HAVZ_FENCE_IPMI);
+	assert_int_equal(cfg.nodes[0].fence_at.line, 11);
+	assert_string_equal(cfg.nodes[0].fence_address, "10.99.3.11");
+	assert_int_equal(cfg.nodes[0].fence_port, 9623);
+	assert_string_equal(cfg.nodes[0].fence_user, "admin");
+	assert_string_equal(cfg.nodes[0].fence_password_file, "/etc/ha-vz/fence/alpha.pw");
+	assert_int_equal(cfg.nodes[0].fence_password_file_at.line, 15);
+	assert_int_equal(cfg.nodes[0].fence_cipher, 17);
+	assert_int_equal(cfg.nodes[1].fence, HAVZ_FENCE_NONE);
+	assert_true(havz_config_stonith(&cfg));
+	havz_config_free(&cfg);
+	free(text);
+
+	assert_int_equal(parse(BASE_CONF, &cfg, &d), 0);
+	assert_false(havz_config_stonith(&cfg));
+	havz_config_free(&cfg);
+}
+
 static void test_no_diag_callback(void **state)
 {
 	struct havz_config cfg;
@@ -789,6 +870,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_parses_with_defaults),
+		cmocka_unit_test(test_fence_keys),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_peer_needs_two_nodes),
 		cmocka_unit_test(test_comments_and_whitespace),

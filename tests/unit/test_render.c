@@ -30,7 +30,7 @@ static const char drbd_global_default[] =
 	    "\tnet {\n"
 	    "\t\tprotocol C;\n"
 	    "\t\tafter-sb-0pri discard-zero-changes;\n"
-	    "\t\tafter-sb-1pri discard-secondary;\n"
+	    "\t\tafter-sb-1pri consensus;\n"
 	    "\t\tafter-sb-2pri disconnect;\n"
 	    "\t}\n"
 	    "\tdisk {\n"

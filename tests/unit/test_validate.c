@@ -467,6 +467,238 @@ static void test_auth_key_not_regular(void **state)
 	free(path);
 }
 
+/*
+ * BASE_CONF with fencing = resource-and-stonith and alpha's and beta's [node]
+ * sections ending with alpha_extra and beta_extra. Lines: [node alpha] 5,
+ * alpha's extra from 8; [node beta] then follows.
+ */
+static char *conf_stonith(const char *alpha_extra, const char *beta_extra)
+{
+	char a[1024], b[1024];
+	char *text = conf_with("preferred_node = alpha\n",
+			       "preferred_node = alpha\n[drbd]\nfencing = resource-and-stonith\n");
+
+	snprintf(a, sizeof(a), "198.51.100.11\n%s", alpha_extra);
+	snprintf(b, sizeof(b), "198.51.100.12\n%s", beta_extra);
+	text = subst_free(text, "198.51.100.11\n", a);
+	return subst_free(text, "198.51.100.12\n", b);
+}
+
+/* An ipmi fence for a node, its password file pw (a path). */
+static char *ipmi_fence(const char *pw)
+{
+	char *out;
+
+	assert_true(asprintf(&out,
+			     "fence = ipmi\nfence_address = 10.99.3.11\nfence_user = admin\n"
+			     "fence_password_file = %s\n",
+			     pw) > 0);
+	return out;
+}
+
+static void test_stonith_valid(void **state)
+{
+	char *pw = file_make(dir, "alpha.pw", "s3cret\n", 0600);
+	char *fa = ipmi_fence(pw);
+	struct diags d = { 0 };
+
+	(void)state;
+	/* One fenceable node, the other spelled out as none: valid. */
+	assert_int_equal(validate(conf_stonith(fa, "fence = none\n"), &d), 0);
+	assert_diag_count(&d, 0);
+	/* fence keys without resource-and-stonith (fence-test and fence still use them). */
+	assert_int_equal(
+		validate(subst_free(conf_stonith(fa, ""), "resource-and-stonith", "resource-only"),
+			 &d),
+		0);
+	assert_diag_count(&d, 0);
+	free(fa);
+	assert_int_equal(unlink(pw), 0);
+	free(pw);
+}
+
+static void test_stonith_needs_fence_everywhere(void **state)
+{
+	char *pw = file_make(dir, "alpha.pw", "s3cret\n", 0600);
+	char *fa = ipmi_fence(pw);
+	struct diags d = { 0 };
+
+	(void)state;
+	/* beta says nothing: an error at its section, naming the fencing line (29). */
+	expect_one_error(conf_stonith(fa, ""),
+			 "t.conf:13: [node beta]: missing key 'fence' (fencing = "
+			 "resource-and-stonith, line 32: ipmi, or none spelled out)");
+	/* Both none: nobody could be fenced. */
+	expect_one_error(conf_stonith("fence = none\n", "fence = none\n"),
+			 "t.conf:30: fencing: resource-and-stonith, but every node has fence = "
+			 "none: no node could ever be fenced");
+	/* Neither says anything: two errors, one per node; not the "every none" one. */
+	assert_int_equal(validate(conf_stonith("", ""), &d), -EINVAL);
+	assert_diag_count(&d, 2);
+	assert_diag(&d, "t.conf:5: [node alpha]: missing key 'fence' (fencing = "
+			"resource-and-stonith, line 28: ipmi, or none spelled out)");
+	diags_free(&d);
+	free(fa);
+	assert_int_equal(unlink(pw), 0);
+	free(pw);
+}
+
+static void test_fence_ipmi_needs_keys(void **state)
+{
+	struct diags d = { 0 };
+
+	(void)state;
+	assert_int_equal(validate(conf_stonith("fence = ipmi\n", "fence = none\n"), &d), -EINVAL);
+	assert_diag_count(&d, 3);
+	assert_diag(&d, "t.conf:8: fence: ipmi needs fence_address in [node alpha]");
+	assert_diag(&d, "t.conf:8: fence: ipmi needs fence_user in [node alpha]");
+	assert_diag(&d, "t.conf:8: fence: ipmi needs fence_password_file in [node alpha]");
+	diags_free(&d);
+	/* fence_* on a node without ipmi; beta's missing password file also reported. */
+	assert_int_equal(validate(conf_stonith("fence = none\nfence_user = admin\n",
+					       "fence = ipmi\nfence_address = 10.99.3.12\n"
+					       "fence_user = admin\n"
+					       "fence_password_file = /nonexistent/pw\n"),
+				  &d),
+			 -EINVAL);
+	assert_diag_count(&d, 2);
+	assert_diag(&d, "t.conf:9: fence_user: only with fence = ipmi (node alpha has fence = "
+			"none)");
+	assert_diag(&d, "t.conf:17: fence_password_file: /nonexistent/pw: No such file or "
+			"directory");
+	diags_free(&d);
+	expect_one_error(
+		subst_free(conf_stonith("fence = none\n", "fence_cipher = 1\n"),
+			   "resource-and-stonith", "resource-only"),
+		"t.conf:13: fence_cipher: only with fence = ipmi (node beta has no fence)");
+}
+
+static void test_fence_password_file(void **state)
+{
+	static const struct {
+		const char *name, *text;
+		mode_t mode;
+		const char *tail; /* NULL: valid */
+	} cases[] = {
+		{ "p0600", "s3cret\n", 0600, NULL },
+		{ "p0400", "s3cret", 0400, NULL },
+		{ "p0640", "s3cret\n", 0640,
+		  " is accessible by group or others (mode 0640); run chmod 600" },
+		{ "p0604", "s3cret\n", 0604,
+		  " is accessible by group or others (mode 0604); run chmod 600" },
+		{ "pempty", "", 0600,
+		  " does not hold a BMC password (1 to 20 characters on one line)" },
+		{ "plong", "123456789012345678901\n", 0600,
+		  " does not hold a BMC password (1 to 20 characters on one line)" },
+		{ "ptwo", "s3cret\nmore\n", 0600,
+		  " does not hold a BMC password (1 to 20 characters on one line)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *pw = file_make(dir, cases[i].name, cases[i].text, cases[i].mode);
+		char *fa = ipmi_fence(pw), want[1024];
+		struct diags d = { 0 };
+		int rc = validate(conf_stonith(fa, "fence = none\n"), &d);
+
+		if (!cases[i].tail) {
+			assert_diag_count(&d, 0);
+			assert_int_equal(rc, 0);
+		} else {
+			assert_int_equal(rc, -EINVAL);
+			snprintf(want, sizeof(want), "t.conf:11: fence_password_file: %s%s", pw,
+				 cases[i].tail);
+			assert_one_diag(&d, want);
+		}
+		diags_free(&d);
+		free(fa);
+		assert_int_equal(unlink(pw), 0);
+		free(pw);
+	}
+	{
+		char *fa = ipmi_fence("/nonexistent/alpha.pw");
+
+		expect_one_error(conf_stonith(fa, "fence = none\n"),
+				 "t.conf:11: fence_password_file: /nonexistent/alpha.pw: No such "
+				 "file or directory");
+		free(fa);
+	}
+}
+
+static void test_fence_and_ping_addresses(void **state)
+{
+	char *pw = file_make(dir, "alpha.pw", "s3cret\n", 0600);
+	char *fa = ipmi_fence(pw);
+	char *text;
+
+	(void)state;
+	text = subst(fa, "10.99.3.11", "192.0.2.12");
+	expect_one_error(conf_stonith(text, "fence = none\n"),
+			 "t.conf:9: fence_address: 192.0.2.12 is an address of node beta, not of "
+			 "its BMC");
+	free(text);
+	expect_one_error(conf_with("authkey\n", "authkey\nping = 10.99.1.1 198.51.100.11\n"),
+			 "t.conf:4: ping: 198.51.100.11 is an address of node alpha; ping the "
+			 "clients' gateway instead");
+	free(fa);
+	assert_int_equal(unlink(pw), 0);
+	free(pw);
+}
+
+static void test_after_sb_refused(void **state)
+{
+	static const struct {
+		const char *line, *want; /* want NULL: accepted */
+	} cases[] = {
+		{ "after_sb_0pri = disconnect\n", NULL },
+		{ "after_sb_0pri = discard-zero-changes\n", NULL },
+		{ "after_sb_0pri = discard-least-changes\n",
+		  "t.conf:28: after_sb_0pri: discard-least-changes can discard writes a Primary "
+		  "acknowledged; use disconnect, discard-zero-changes" },
+		{ "after_sb_0pri = discard-younger-primary\n",
+		  "t.conf:28: after_sb_0pri: discard-younger-primary can discard writes a Primary "
+		  "acknowledged; use disconnect, discard-zero-changes" },
+		{ "after_sb_0pri = discard-remote\n",
+		  "t.conf:28: after_sb_0pri: discard-remote can discard writes a Primary "
+		  "acknowledged; use disconnect, discard-zero-changes" },
+		{ "after_sb_1pri = consensus\n", NULL },
+		{ "after_sb_1pri = disconnect\n", NULL },
+		{ "after_sb_1pri = discard-secondary\n",
+		  "t.conf:28: after_sb_1pri: discard-secondary can discard writes a Primary "
+		  "acknowledged; use disconnect, consensus" },
+		{ "after_sb_1pri = violently-as0p\n",
+		  "t.conf:28: after_sb_1pri: violently-as0p can discard writes a Primary "
+		  "acknowledged; use disconnect, consensus" },
+		{ "after_sb_1pri = call-pri-lost-after-sb\n",
+		  "t.conf:28: after_sb_1pri: call-pri-lost-after-sb can discard writes a Primary "
+		  "acknowledged; use disconnect, consensus" },
+		{ "after_sb_2pri = disconnect\n", NULL },
+		{ "after_sb_2pri = violently-as0p\n",
+		  "t.conf:28: after_sb_2pri: violently-as0p can discard writes a Primary "
+		  "acknowledged; use disconnect" },
+		{ "after_sb_2pri = call-pri-lost-after-sb\n",
+		  "t.conf:28: after_sb_2pri: call-pri-lost-after-sb can discard writes a Primary "
+		  "acknowledged; use disconnect" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char to[256];
+		char *text;
+
+		snprintf(to, sizeof(to), "preferred_node = alpha\n[drbd]\n%s", cases[i].line);
+		text = conf_with("preferred_node = alpha\n", to);
+		if (cases[i].want) {
+			expect_one_error(text, cases[i].want);
+		} else {
+			struct diags d = { 0 };
+
+			assert_int_equal(validate(text, &d), 0);
+			assert_diag_count(&d, 0);
+		}
+	}
+}
+
 static void test_load(void **state)
 {
 	struct havz_config cfg;
@@ -596,6 +828,12 @@ int main(void)
 		cmocka_unit_test(test_auth_key_mode),
 		cmocka_unit_test(test_auth_key_not_a_key),
 		cmocka_unit_test(test_auth_key_not_regular),
+		cmocka_unit_test(test_stonith_valid),
+		cmocka_unit_test(test_stonith_needs_fence_everywhere),
+		cmocka_unit_test(test_fence_ipmi_needs_keys),
+		cmocka_unit_test(test_fence_password_file),
+		cmocka_unit_test(test_fence_and_ping_addresses),
+		cmocka_unit_test(test_after_sb_refused),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_errors),
 	};

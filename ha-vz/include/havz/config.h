@@ -19,12 +19,16 @@
 #define HAVZ_NODES 2
 #define HAVZ_LINKS_MAX 8
 #define HAVZ_CONTAINERS_MAX 256
+#define HAVZ_PING_MAX 4
+#define HAVZ_FENCE_USER_MAX 16 /* IPMI 2.0 user names */
 #define HAVZ_DEFAULT_CONFIG HAVZ_SYSCONFDIR "/ha-vz/ha-vz.conf"
 
 enum havz_stack { HAVZ_STACK_HEARTBEAT, HAVZ_STACK_PACEMAKER };
 enum havz_link_mode { HAVZ_LINK_UCAST, HAVZ_LINK_BCAST };
 enum havz_network { HAVZ_NET_MANAGEMENT, HAVZ_NET_REPLICATION };
 enum havz_checkpoint { HAVZ_CKPT_OFF, HAVZ_CKPT_SWITCHOVER };
+/* A node's fence device; UNSET (no `fence` key) differs from an explicit `none`. */
+enum havz_fence_kind { HAVZ_FENCE_UNSET, HAVZ_FENCE_NONE, HAVZ_FENCE_IPMI };
 
 /* Where a value was set: 0 when it was left at its default. */
 struct havz_origin {
@@ -37,6 +41,15 @@ struct havz_node {
 	char replication[HAVZ_ADDR_MAX];
 	int line;
 	struct havz_origin management_at, replication_at;
+	/* How the peer powers this node off (IPMI over LAN, lanplus). */
+	enum havz_fence_kind fence;
+	char fence_address[HAVZ_ADDR_MAX];
+	unsigned fence_port;
+	char fence_user[HAVZ_FENCE_USER_MAX + 1];
+	char fence_password_file[HAVZ_PATH_MAX];
+	unsigned fence_cipher; /* lanplus cipher suite (ipmitool -C) */
+	struct havz_origin fence_at, fence_address_at, fence_port_at, fence_user_at,
+		fence_password_file_at, fence_cipher_at;
 };
 
 struct havz_link {
@@ -55,6 +68,7 @@ struct havz_drbd {
 	char after_sb_1pri[32];
 	char after_sb_2pri[32];
 	char fencing[32];
+	struct havz_origin after_sb_0pri_at, after_sb_1pri_at, after_sb_2pri_at, fencing_at;
 };
 
 struct havz_container {
@@ -90,6 +104,11 @@ struct havz_config {
 	unsigned max_restarts;	      /* local restarts within restart_window before handover */
 	unsigned restart_window_ms;
 	bool have_cluster;
+	char ping[HAVZ_PING_MAX][HAVZ_ADDR_MAX]; /* the clients' gateway(s): survivor rule */
+	size_t n_ping;
+	unsigned fence_delay_ms; /* the node with fewer containers waits this long to fence */
+	char watchdog[HAVZ_PATH_MAX];
+	struct havz_origin ping_at, fence_delay_at, watchdog_at;
 	struct havz_origin stack_at, deadtime_at, warntime_at, initdead_at, auth_key_file_at;
 
 	struct havz_node nodes[HAVZ_NODES];
@@ -126,5 +145,9 @@ const struct havz_container *havz_config_container(const struct havz_config *cfg
 const struct havz_node *havz_config_node(const struct havz_config *cfg, const char *name);
 /* The other node of the two. */
 const struct havz_node *havz_config_peer(const struct havz_config *cfg, const struct havz_node *n);
+
+/* Whether DRBD's fencing is resource-and-stonith: the peer is powered off when it cannot be asked.
+ */
+bool havz_config_stonith(const struct havz_config *cfg);
 
 #endif
