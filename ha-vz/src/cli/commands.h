@@ -9,6 +9,11 @@ enum {
 	HAVZ_EXIT_USAGE = 2,	/* bad command line */
 	HAVZ_EXIT_CONFIG = 3,	/* the configuration has errors */
 	HAVZ_EXIT_NODAEMON = 4, /* status: ha-vzd is not running */
+	/* fence-test and fence: what the fence device answered. */
+	HAVZ_EXIT_FENCE_OFF = 10,    /* fence-test: the node's power is off */
+	HAVZ_EXIT_FENCE_AUTH = 11,   /* the BMC refused the user or password */
+	HAVZ_EXIT_FENCE_SILENT = 12, /* nothing answers at the BMC's address and port */
+	HAVZ_EXIT_FENCE_NODEV = 13,  /* the node has no fence device */
 };
 
 struct cli_command {
@@ -29,6 +34,10 @@ void usage_status(void);
 /* Exits with DRBD's fence-peer codes (drbd.conf(5)), not the HAVZ_EXIT_* ones. */
 int cmd_fence_peer(int argc, char **argv);
 void usage_fence_peer(void);
+int cmd_fence_test(int argc, char **argv);
+void usage_fence_test(void);
+int cmd_fence(int argc, char **argv);
+void usage_fence(void);
 int cmd_ct(int argc, char **argv);
 void usage_ct(void);
 int cmd_checkpoint(int argc, char **argv);
@@ -39,6 +48,13 @@ int cmd_hooks_run(int argc, char **argv);
 void usage_hooks_run(void);
 int cmd_switchover(int argc, char **argv);
 void usage_switchover(void);
+
+/* fence-test's exit status for a device's answer, and its one-line description. */
+enum havz_bmc_answer;
+struct havz_node;
+int cli_fence_exit(enum havz_bmc_answer a);
+void cli_fence_describe(const struct havz_node *n, enum havz_bmc_answer a, const char *detail,
+			char *out, size_t size);
 
 /* Loads and validates the configuration, logging every error. Returns 0 or -errno. */
 struct havz_config;
