@@ -9,6 +9,11 @@
  * Usage: lab-ctl SOCKET TIMEOUT_SECONDS COMMAND
  * Prints the command's output (stdout and stderr merged) and exits with its status;
  * 124 on timeout, 125 on a usage or connection error.
+ *
+ * Usage: lab-ctl -r SOCKET
+ * Reads the lines a guest writes on another serial port (tests/lab/guest/havz-sampler) and
+ * prints each with the host's CLOCK_REALTIME seconds in front, as it arrives; connects again
+ * when the VM goes away and comes back. Runs until killed.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -151,9 +156,37 @@ static int connect_until(const char *path, double deadline)
 	return -1;
 }
 
+static double realtime(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int stream_lines(const char *path)
+{
+	static char line[4096];
+	for (;;) {
+		int fd = connect_until(path, now() + 86400);
+		if (fd < 0)
+			return EXIT_ERROR;
+		rlen = 0;
+		while (read_line(fd, now() + 86400, line, sizeof(line)) == 1) {
+			if (line[0] == '\0')
+				continue;
+			printf("%.3f %s\n", realtime(), line);
+			fflush(stdout);
+		}
+		close(fd);
+		usleep(200 * 1000);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static char line[1 << 16];
+	if (argc == 3 && strcmp(argv[1], "-r") == 0)
+		return stream_lines(argv[2]);
 	if (argc != 4) {
 		fprintf(stderr, "usage: lab-ctl SOCKET TIMEOUT_SECONDS COMMAND\n");
 		return EXIT_ERROR;
@@ -170,13 +203,15 @@ int main(int argc, char **argv)
 		return EXIT_TIMEOUT;
 	}
 
-	/* Ping until the agent answers: anything sent before we connected is lost. The answer to
-	 * any of our pings will do: on a loaded host a round trip can take longer than the second
-	 * between pings, and waiting for the latest one only would never succeed. */
+	/* Ping until the agent answers: anything sent before we connected is lost. An answer to
+	 * any of our pings will do: the agent answers them one by one, and while it boots or is
+	 * busy they queue up. The pause between pings grows, so that a slow agent does not get
+	 * further behind with each one. */
 	long pid = (long)getpid();
 	int ok = 0;
-	char ours[64];
-	snprintf(ours, sizeof(ours), "=p%ld_", pid);
+	double pause = 1.0;
+	char end[80];
+	snprintf(end, sizeof(end), "=p%ld_", pid);
 	for (int n = 0; !ok && now() < deadline; n++) {
 		char id[64], msg[128];
 		snprintf(id, sizeof(id), "p%ld_%d", pid, n);
@@ -185,12 +220,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "lab-ctl: connection lost\n");
 			return EXIT_ERROR;
 		}
-		double until = now() + 1.0;
+		double until = now() + pause;
 		if (until > deadline)
 			until = deadline;
+		if (pause < 8.0)
+			pause *= 2;
 		int r;
 		while ((r = read_line(fd, until, line, sizeof(line))) == 1) {
-			if (strncmp(line, ours, strlen(ours)) == 0 && strstr(line, " END ")) {
+			if (strncmp(line, end, strlen(end)) == 0 && strstr(line, " END ")) {
 				ok = 1;
 				break;
 			}
@@ -205,7 +242,7 @@ int main(int argc, char **argv)
 		return EXIT_TIMEOUT;
 	}
 
-	char id[64], begin[80], end[80];
+	char id[64], begin[80];
 	snprintf(id, sizeof(id), "c%ld_%ld", pid, (long)time(NULL));
 	snprintf(begin, sizeof(begin), "=%s BEGIN", id);
 	snprintf(end, sizeof(end), "=%s END ", id);
