@@ -94,3 +94,18 @@ void havz_why_set(char *why, size_t size, const char *fmt, ...)
 	vsnprintf(why, size, fmt, ap);
 	va_end(ap);
 }
+
+int havz_buf_put_markup(struct havz_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': havz_buf_append(b, "&lt;", 4); break;
+		case '>': havz_buf_append(b, "&gt;", 4); break;
+		case '&': havz_buf_append(b, "&amp;", 5); break;
+		case '"': havz_buf_append(b, "&quot;", 6); break;
+		case '\'': havz_buf_append(b, "&#39;", 5); break;
+		default: havz_buf_append(b, s, 1);
+		}
+	}
+	return b->err;
+}

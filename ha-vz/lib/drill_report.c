@@ -17,20 +17,6 @@ static const char *const phase_colours[HAVZ_DRILL_PHASES] = { "#4e79a7", "#e1575
 _Static_assert(sizeof(kind_colours) / sizeof(kind_colours[0]) == HAVZ_DRILL_KINDS,
 	       "a colour for every drill kind");
 
-static void html_text(struct havz_buf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': havz_buf_printf(out, "&lt;"); break;
-		case '>': havz_buf_printf(out, "&gt;"); break;
-		case '&': havz_buf_printf(out, "&amp;"); break;
-		case '"': havz_buf_printf(out, "&quot;"); break;
-		case '\'': havz_buf_printf(out, "&#39;"); break;
-		default: havz_buf_append(out, s, 1);
-		}
-	}
-}
-
 static void utc(long long t, char *out, size_t size)
 {
 	time_t tt = (time_t)t;
@@ -76,7 +62,7 @@ static void summary_table(struct havz_buf *out, const struct havz_drill_record *
 		seconds(max, sizeof(max), rows[i].rto_max_ms);
 		havz_buf_printf(out, "<tr><td class=l>%s</td><td class=l>",
 				havz_drill_kind_name(rows[i].kind));
-		html_text(out, rows[i].stack);
+		havz_buf_put_markup(out, rows[i].stack);
 		havz_buf_printf(out,
 				"</td><td>%u</td><td>%u</td><td>%u</td><td%s>%u</td><td>%s</td>"
 				"<td>%s</td><td>%llu</td><td>%u</td><td>%u</td></tr>\n",
@@ -337,9 +323,9 @@ static void drill_table(struct havz_buf *out, const struct havz_drill_record *re
 		seconds(rto, sizeof(rto), r->rto_ms);
 		havz_buf_printf(out, "<tr><td class=l>%s</td><td class=l>%s</td><td class=l>", when,
 				havz_drill_kind_name(r->kind));
-		html_text(out, r->stack);
+		havz_buf_put_markup(out, r->stack);
 		havz_buf_printf(out, "</td><td class=l>");
-		html_text(out, r->target);
+		havz_buf_put_markup(out, r->target);
 		havz_buf_printf(out,
 				"</td><td class=\"l %s\">%s</td><td>%s</td><td>%llu / %llu</td>"
 				"<td>%u</td><td>%u</td><td class=l>",
@@ -349,12 +335,12 @@ static void drill_table(struct havz_buf *out, const struct havz_drill_record *re
 		for (size_t k = 0; k < nv && k < 4; k++) {
 			if (v[k].t_ms >= 0)
 				havz_buf_printf(out, "t=%.1f s: ", (double)v[k].t_ms / 1000.0);
-			html_text(out, v[k].what);
+			havz_buf_put_markup(out, v[k].what);
 			havz_buf_printf(out, "; ");
 		}
 		if (nv > 4)
 			havz_buf_printf(out, "and %zu more; ", nv - 4);
-		html_text(out, r->reason);
+		havz_buf_put_markup(out, r->reason);
 		havz_buf_printf(out, "</td></tr>\n");
 	}
 	havz_buf_printf(out, "</table>\n");

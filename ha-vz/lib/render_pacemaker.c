@@ -117,27 +117,14 @@ int havz_render_corosync_authkey(const char *key, struct havz_buf *out)
 	return rc ? rc : out->err;
 }
 
-/* XML attribute text: the values are checked names, paths and addresses, but escape anyway. */
-static void xml_attr(struct havz_buf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': havz_buf_printf(out, "&lt;"); break;
-		case '>': havz_buf_printf(out, "&gt;"); break;
-		case '&': havz_buf_printf(out, "&amp;"); break;
-		case '"': havz_buf_printf(out, "&quot;"); break;
-		default: havz_buf_append(out, s, 1);
-		}
-	}
-}
-
 /* <nvpair id="SET-NAME" name="NAME" value="VALUE"/> */
 static void nvpair(struct havz_buf *out, const char *indent, const char *set, const char *name,
 		   const char *value)
 {
 	havz_buf_printf(out, "%s<nvpair id=\"%s-%s\" name=\"%s\" value=\"", indent, set, name,
 			name);
-	xml_attr(out, value);
+	/* The values are checked names, paths and addresses, but escape anyway. */
+	havz_buf_put_markup(out, value);
 	havz_buf_printf(out, "\"/>\n");
 }
 

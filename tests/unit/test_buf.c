@@ -109,12 +109,22 @@ static void test_preset_error(void **state)
 	havz_buf_wipe_free(&b);
 }
 
+static void test_put_markup(void **state)
+{
+	struct havz_buf b = { 0 };
+
+	(void)state;
+	assert_int_equal(havz_buf_put_markup(&b, "a<b>&\"c\"'d'"), 0);
+	assert_string_equal(b.data, "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;");
+	havz_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printf_and_append),    cmocka_unit_test(test_empty_append),
 		cmocka_unit_test(test_growth_keeps_content), cmocka_unit_test(test_limit_sticks),
-		cmocka_unit_test(test_preset_error),
+		cmocka_unit_test(test_preset_error),	     cmocka_unit_test(test_put_markup),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);

@@ -15,6 +15,8 @@ struct havz_buf {
 
 int havz_buf_printf(struct havz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int havz_buf_append(struct havz_buf *b, const char *s, size_t n);
+/* Appends s escaped for HTML or XML text and attribute values (& < > " '). */
+int havz_buf_put_markup(struct havz_buf *b, const char *s);
 /* Formats a one-line reason into why[size]; does nothing when why is NULL or size is 0. */
 void havz_why_set(char *why, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
