@@ -147,7 +147,7 @@ agent() { # NODE CT ACTION
 hold() { # NODE CT
 	mount -t tmpfs tmpfs "$T/$1/$2"
 	HELD+=("$1:$2")
-	"$HAVZ" ct create "$2" -c "$T/$1.conf" >/dev/null
+	"$HAVZ" ct create "$2" -c "$T/$1.conf" --no-mount-check >/dev/null # a tmpfs: no disk
 	run agent "$1" "$2" start
 	[ "$status" -eq 0 ] || fail "agent start $2 on $1: $status: $output"
 }
