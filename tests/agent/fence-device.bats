@@ -91,10 +91,12 @@ EMU
 
 teardown_file() {
 	[ -n "${D:-}" ] || return 0
-	[ -f "$D/sim.pid" ] && kill "$(cat "$D/sim.pid")" 2>/dev/null
+	# The powered process first, while it is still the simulator's child: once the
+	# simulator is gone it is init's, and it holds bats' pipes open, so bats never ends.
 	local p
 	p=$(powered_pid)
 	[ -n "$p" ] && kill "$p"
+	[ -f "$D/sim.pid" ] && kill "$(cat "$D/sim.pid")" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$D"
 }
