@@ -390,6 +390,8 @@ log_lines() { "$LAB" exec "$1" "wc -l </var/log/messages"; }
 	[ -z "$(val "$sum" "off_$p")" ]
 	powered "$p"
 	[ "$(holder)" = "$p" ]
+	# The cut was on the survivor's side: heal it there, then bring the fenced node back.
+	"$LAB" heal-link "$p" cluster
 	restore_node "$s"
 	[ "$(holder)" = "$p" ]
 }
