@@ -358,6 +358,27 @@ static int fix_mount_entries(struct lxc_container *c, char *why)
 	return rc;
 }
 
+#define LXC_PROFILE "lxc-container-default-cgns"
+
+/* Whether the kernel holds an AppArmor profile of that name (a line "NAME (MODE)"). */
+static bool apparmor_profile_loaded(const char *name)
+{
+	struct havz_buf b = { 0 };
+	size_t n = strlen(name);
+	bool found = false;
+
+	if (havz_file_read("/sys/kernel/security/apparmor/profiles", 1 << 20, &b) == 0) {
+		for (const char *p = b.data; *p && !found;) {
+			const char *eol = strchr(p, '\n');
+
+			found = !strncmp(p, name, n) && p[n] == ' ';
+			p = eol ? eol + 1 : p + strlen(p);
+		}
+	}
+	havz_buf_free(&b);
+	return found;
+}
+
 /* Everything ha-vz owns in the LXC config, set in memory. */
 static int apply_settings(struct lxc_container *c, const struct havz_container *ct, char *why)
 {
@@ -378,8 +399,17 @@ static int apply_settings(struct lxc_container *c, const struct havz_container *
 		return rc;
 	clear_item(c, "lxc.apparmor.profile");
 	clear_item(c, "lxc.apparmor.allow_nesting");
+	if (h.apparmor && !apparmor_profile_loaded(LXC_PROFILE)) {
+		/* liblxc would only log "Failed to change AppArmor profile" and abort the start. */
+		why_set(why,
+			"container %s: AppArmor is enabled in this kernel but LXC's profile %s "
+			"is not loaded (install the apparmor package, whose service loads "
+			"/etc/apparmor.d/lxc-containers at boot)",
+			ct->name, LXC_PROFILE);
+		return -ENOENT;
+	}
 	if (h.apparmor) {
-		rc = set_item(c, "lxc.apparmor.profile", "lxc-container-default-cgns", why);
+		rc = set_item(c, "lxc.apparmor.profile", LXC_PROFILE, why);
 		if (rc)
 			return rc;
 	}
