@@ -154,7 +154,8 @@ int sync_receive(const char *conf_hex, const char *key_hex)
 			rc = -EINVAL;
 		havz_buf_free(&text);
 		if (rc) {
-			qb_log(LOG_ERR, "sync: %s: cannot find auth_key_file in it", conf.path);
+			qb_log(LOG_ERR, "sync: %s: cannot find auth_key_file in it: %s", conf.path,
+			       rc == -EINVAL ? "not a valid configuration" : strerror(-rc));
 			discard(&conf);
 			return HAVZ_EXIT_CONFIG;
 		}
