@@ -302,6 +302,21 @@ teardown_file() {
 	printf '%s\n' "$record" | on_beta sh -c 'cat >/var/lib/ha-vz/sync/ha-vz.conf.sha256'
 }
 
+@test "sync: records that disagree between the nodes are refused (exit 5) naming both" {
+	local record other
+	record=$(on_beta cat /var/lib/ha-vz/sync/ha-vz.conf.sha256)
+	[ "$(on_alpha cat /var/lib/ha-vz/sync/ha-vz.conf.sha256)" = "$record" ]
+	other=$(printf 'another sync\n' | hash_of)
+	printf '%s\n' "$other" | on_alpha sh -c 'cat >/var/lib/ha-vz/sync/ha-vz.conf.sha256'
+	sync_alpha
+	assert_status 5
+	assert_output_has "sync: ha-vz.conf: the nodes' sync records disagree (beta recorded $record, this node $other)"
+	assert_output_has "sync: refused: nothing was sent to beta"
+	on_beta grep -qx 'initdead 20' /etc/ha.d/ha.cf
+	[ "$(on_beta cat /var/lib/ha-vz/sync/ha-vz.conf.sha256)" = "$record" ]
+	printf '%s\n' "$record" | on_alpha sh -c 'cat >/var/lib/ha-vz/sync/ha-vz.conf.sha256'
+}
+
 @test "sync: the host's own /etc and /var/lib were never written, no temporary directory is left" {
 	host_state >"$D/host-after"
 	diff -u "$D/host-before" "$D/host-after" || fail "the host's files changed"
