@@ -300,11 +300,8 @@ int cmd_render(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = HAVZ_DEFAULT_CONFIG, *root = "/";
-	struct render_counts counts = { 0 };
-	struct render_set *set;
-	struct havz_config cfg;
 	bool dry_run = false;
-	int opt, rc = 0;
+	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "c:r:nh", opts, NULL)) != -1) {
@@ -324,6 +321,16 @@ int cmd_render(int argc, char **argv)
 		qb_log(LOG_ERR, "render: --root %s: must be an absolute path", root);
 		return HAVZ_EXIT_USAGE;
 	}
+	return cli_render(path, root, dry_run);
+}
+
+int cli_render(const char *path, const char *root, bool dry_run)
+{
+	struct render_counts counts = { 0 };
+	struct render_set *set;
+	struct havz_config cfg;
+	int rc;
+
 	if (cli_load_config(path, &cfg))
 		return HAVZ_EXIT_CONFIG;
 	set = calloc(1, sizeof(*set));

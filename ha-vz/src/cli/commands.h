@@ -2,6 +2,9 @@
 #ifndef HAVZ_CLI_COMMANDS_H
 #define HAVZ_CLI_COMMANDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Every exit code of the ha-vz command (but fence-peer's, DRBD's own), the one place they are
  * defined: ha-vz(8) lists each (tests/cli/exit-codes.bats checks that the two agree). */
 enum {
@@ -10,7 +13,7 @@ enum {
 	HAVZ_EXIT_USAGE = 2,	/* bad command line */
 	HAVZ_EXIT_CONFIG = 3,	/* the configuration has errors */
 	HAVZ_EXIT_NODAEMON = 4, /* status: ha-vzd is not running */
-	HAVZ_EXIT_REFUSED = 5,	/* switchover: refused, nothing was stopped */
+	HAVZ_EXIT_REFUSED = 5,	/* switchover, sync: refused, nothing was stopped or sent */
 	/* fence-test and fence: what the fence device answered. */
 	HAVZ_EXIT_FENCE_OFF = 10,    /* fence-test: the node's power is off */
 	HAVZ_EXIT_FENCE_AUTH = 11,   /* the BMC refused the user or password */
@@ -54,6 +57,8 @@ int cmd_alert(int argc, char **argv);
 void usage_alert(void);
 int cmd_switchover(int argc, char **argv);
 void usage_switchover(void);
+int cmd_sync(int argc, char **argv);
+void usage_sync(void);
 
 /* fence-test's exit status for a device's answer, and its one-line description. */
 enum havz_bmc_answer;
@@ -65,5 +70,8 @@ void cli_fence_describe(const struct havz_node *n, enum havz_bmc_answer a, const
 /* Loads and validates the configuration, logging every error. Returns 0 or -errno. */
 struct havz_config;
 int cli_load_config(const char *path, struct havz_config *cfg);
+
+/* ha-vz render's work: the configuration at path rendered below root. Returns an exit code. */
+int cli_render(const char *path, const char *root, bool dry_run);
 
 #endif

@@ -24,6 +24,8 @@ static const struct cli_command commands[] = {
 	{ "restore", "resume a container from its checkpoint, once", cmd_restore, usage_restore },
 	{ "switchover", "move this node's containers to the peer, live where possible",
 	  cmd_switchover, usage_switchover },
+	{ "sync", "send ha-vz.conf (and --key the cluster key) to the peer, checked there",
+	  cmd_sync, usage_sync },
 	{ "drill", "check, list and report the failover drills' records", cmd_drill, usage_drill },
 	{ "hooks-run", "run one phase of the checkpoint hooks (to try them)", cmd_hooks_run,
 	  usage_hooks_run },
