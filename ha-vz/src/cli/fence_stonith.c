@@ -76,7 +76,7 @@ static void sleep_ms(unsigned ms)
 
 int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *self,
 		       const struct havz_node *peer, const struct havz_container *ct,
-		       fence_ask_fn ask_again, void *ctx)
+		       fence_ask_fn ask_again, void *ctx, char *alert, size_t alert_size)
 {
 	char res[HAVZ_NAME_MAX + 4], detail[HAVZ_FENCEDEV_DETAIL_MAX], why[HAVZ_FENCE_STATE_MAX];
 	struct havz_survivor_facts f;
@@ -85,6 +85,7 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 	int lock, status = FENCE_OTHER;
 
 	snprintf(res, sizeof(res), "ct-%s", ct->name);
+	alert[0] = '\0';
 	/* One handler per resource may run at once: the first fences, the others see it. */
 	lock = havz_fence_lock();
 	if (lock < 0)
@@ -94,6 +95,10 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 	v = havz_survivor_decide(&f);
 	if (v != HAVZ_SURVIVOR_FENCE_NOW && v != HAVZ_SURVIVOR_FENCE_AFTER_DELAY) {
 		havz_fencestate_write("refused", peer->name, res, havz_survivor_reason(v));
+		snprintf(alert, alert_size,
+			 "not powering %s off for %s: %s; nothing is promoted, I/O stays "
+			 "frozen on a Primary",
+			 peer->name, res, havz_survivor_reason(v));
 		goto out;
 	}
 	/* A peer the device already reports off is fenced (by us for another resource). */
@@ -124,6 +129,10 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 	a = havz_fencedev_power(peer, false, CONFIRM_MS, detail, sizeof(detail));
 	if (a == HAVZ_BMC_OFF) {
 		havz_fencestate_write("fenced", peer->name, res, "the device confirmed power off");
+		snprintf(alert, alert_size,
+			 "powered %s off through its fence device %s:%u for %s: the device "
+			 "confirmed power off",
+			 peer->name, peer->fence_address, peer->fence_port, res);
 		status = FENCE_STONITHED;
 	} else {
 		snprintf(why, sizeof(why),
@@ -131,6 +140,8 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 			 havz_bmc_answer_name(a), peer->fence_address, peer->fence_port,
 			 detail[0] ? detail : "no detail");
 		havz_fencestate_write("failed", peer->name, res, why);
+		snprintf(alert, alert_size, "powering %s off for %s failed: %s", peer->name, res,
+			 why);
 	}
 out:
 	if (lock >= 0)

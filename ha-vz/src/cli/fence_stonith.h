@@ -16,8 +16,14 @@
 /* Asks the peer's ha-vzd once more: its fence-peer exit status, or 5 when unreachable. */
 typedef int (*fence_ask_fn)(void *ctx);
 
+/*
+ * alert (alert_size bytes): one line for the fence alert when the admin must
+ * hear of it (the peer powered off; powering it off failed; the survivor rules
+ * refused to fence), "" otherwise (the peer answered after fence_delay, or was
+ * off already: another resource's handler fenced it and alerted).
+ */
 int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *self,
 		       const struct havz_node *peer, const struct havz_container *ct,
-		       fence_ask_fn ask_again, void *ctx);
+		       fence_ask_fn ask_again, void *ctx, char *alert, size_t alert_size);
 
 #endif
