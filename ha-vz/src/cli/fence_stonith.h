@@ -17,10 +17,8 @@
 typedef int (*fence_ask_fn)(void *ctx);
 
 /*
- * alert (alert_size bytes): one line for the fence alert when the admin must
- * hear of it (the peer powered off; powering it off failed; the survivor rules
- * refused to fence), "" otherwise (the peer answered after fence_delay, or was
- * off already: another resource's handler fenced it and alerted).
+ * alert (alert_size bytes): the fence alert's detail when the admin must hear
+ * of it, "" otherwise (havz/fence_alert.h decides).
  */
 int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *self,
 		       const struct havz_node *peer, const struct havz_container *ct,
