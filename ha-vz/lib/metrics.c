@@ -306,6 +306,12 @@ int havz_metrics_render(const struct havz_metrics *m, struct havz_buf *out)
 	family(out, "havz_peer_up", "gauge",
 	       "1 when the peer's ha-vzd answered its last STATUS request, else 0.");
 	havz_buf_printf(out, "havz_peer_up %d\n", m->peer_up ? 1 : 0);
+	family(out, "havz_config_in_sync", "gauge",
+	       "1 when this node's ha-vz.conf is the same as the peer's (SHA-256 of the files), 0 "
+	       "when they differ; no sample while the peer's is not known.");
+	if (m->config != HAVZ_CFG_UNKNOWN)
+		havz_buf_printf(out, "havz_config_in_sync %d\n",
+				m->config == HAVZ_CFG_SAME ? 1 : 0);
 	family(out, "havz_drbd_loaded", "gauge",
 	       "1 when the DRBD kernel module is loaded (/proc/drbd exists), else 0.");
 	havz_buf_printf(out, "havz_drbd_loaded %d\n", m->drbd_loaded ? 1 : 0);

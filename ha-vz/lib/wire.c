@@ -325,10 +325,17 @@ static bool word_ok(const char *s, size_t size)
 	return name_ok(s, size, false);
 }
 
-int havz_wire_status_set(struct havz_wire_msg *m, const struct havz_wire_ct *cts, size_t n)
+int havz_wire_status_set(struct havz_wire_msg *m, const char *config_sha256,
+			 const struct havz_wire_ct *cts, size_t n)
 {
 	size_t len = 0;
 
+	if (config_sha256) {
+		if (!havz_sha256_hex_valid(config_sha256))
+			return -EINVAL;
+		len = (size_t)snprintf(m->payload, sizeof(m->payload), "config %s\n",
+				       config_sha256);
+	}
 	for (size_t i = 0; i < n; i++) {
 		int w;
 
@@ -361,17 +368,55 @@ static const char *word_get(const char *p, char end, char *out, size_t size)
 	return word_ok(out, size) ? p + n + 1 : NULL;
 }
 
-int havz_wire_status_get(const struct havz_wire_msg *m, struct havz_wire_ct *cts, size_t max,
-			 size_t *n)
+/*
+ * A config line: "config" and exactly one more word. Three words are a
+ * container's line, even of a container named "config".
+ */
+static bool config_line(const char *p)
+{
+	if (strncmp(p, "config ", 7))
+		return false;
+	p += 7;
+	while (*p && *p != '\n' && *p != ' ')
+		p++;
+	return *p != ' ';
+}
+
+/* The digest of the config line at p: the line after it, or NULL. */
+static const char *config_get(const char *p, char hex[HAVZ_SHA256_HEX + 1])
+{
+	const char *end = strchr(p + 7, '\n');
+
+	if (!end || (size_t)(end - (p + 7)) != HAVZ_SHA256_HEX)
+		return NULL;
+	memcpy(hex, p + 7, HAVZ_SHA256_HEX);
+	hex[HAVZ_SHA256_HEX] = '\0';
+	if (!havz_sha256_hex_valid(hex)) {
+		hex[0] = '\0';
+		return NULL;
+	}
+	return end + 1;
+}
+
+int havz_wire_status_get(const struct havz_wire_msg *m, char config_sha256[HAVZ_SHA256_HEX + 1],
+			 struct havz_wire_ct *cts, size_t max, size_t *n)
 {
 	const char *p = m->payload;
 	char num[12];
 
 	*n = 0;
+	config_sha256[0] = '\0';
+	if (config_line(p)) {
+		p = config_get(p, config_sha256);
+		if (!p)
+			return -EBADMSG;
+	}
 	while (*p) {
 		struct havz_wire_ct ct;
 		unsigned long v = 0;
 
+		if (config_line(p))
+			return -EBADMSG; /* only first, only once */
 		memset(&ct, 0, sizeof(ct));
 		p = word_get(p, ' ', ct.name, sizeof(ct.name));
 		if (p)

@@ -236,6 +236,73 @@ assert all(c["where"] == "nowhere" and c["node"] is None for c in d["containers"
 	[[ "$output" == *"$WEB"*"beta"*"running"* ]]
 }
 
+# The config comparison as NS's ha-vzd reports it: "SAME SHA256 PEER_SHA256" (None for null).
+config_view() { # NS
+	status_json "$1" | python3 -c 'import json,sys
+c = json.load(sys.stdin)["config_sync"]
+print(c["same"], c["sha256"], c["peer_sha256"])'
+}
+
+config_same_is() { # NS True|False|None
+	[ "$(config_view "$1" | cut -d' ' -f1)" = "$2" ]
+}
+
+@test "status compares the two nodes' ha-vz.conf: not known, the same, edited on beta, restored" {
+	# One file for both nodes, as in a real cluster: nothing is held here, so they may
+	# share the mount points. Each daemon still reads its own copy.
+	write_conf "$T/alpha.conf" "$T/key" 10.250.0.1 10.250.0.2 "$T/shared"
+	cp "$T/alpha.conf" "$T/beta.conf"
+	cp "$T/beta.conf" "$T/beta.conf.orig"
+	sum=$(sha256sum "$T/alpha.conf" | cut -d' ' -f1)
+	# beta not running: its copy is not known, nothing compared, no warning.
+	start_daemon alpha
+	wait_for 80 grep -q "peer beta: unreachable" "$T/alpha.log" || fail "$(cat "$T/alpha.log")"
+	[ "$(config_view "$NS_A")" = "None $sum None" ] || fail "$(config_view "$NS_A")"
+	run in_a "$HAVZ" status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"config:   sha256 ${sum:0:12}; beta's not known, not compared"* ]] || fail "$output"
+	[[ "$output" != *WARNING* ]] || fail "$output"
+	# Both up with the same file: the same, on both nodes.
+	start_daemon beta
+	wait_for 80 config_same_is "$NS_A" True || fail "alpha: $(config_view "$NS_A")" "$(cat "$T/alpha.log")"
+	wait_for 80 config_same_is "$NS_B" True || fail "beta: $(config_view "$NS_B")" "$(cat "$T/beta.log")"
+	[ "$(config_view "$NS_A")" = "True $sum $sum" ]
+	[ "$(config_view "$NS_B")" = "True $sum $sum" ]
+	run in_a "$HAVZ" status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"config:   the same on both nodes (sha256 ${sum:0:12})"* ]] || fail "$output"
+	[[ "$output" != *WARNING* ]] || fail "$output"
+	grep -q "config: $T/alpha.conf is the same as beta's (sha256 ${sum:0:12})" "$T/alpha.log"
+	# A harmless edit on beta, not reloaded (still a valid configuration): alpha sees it
+	# at its next poll of beta, beta at once.
+	echo "# edited on beta" >>"$T/beta.conf"
+	"$HAVZ" check-config -c "$T/beta.conf" >/dev/null
+	bsum=$(sha256sum "$T/beta.conf" | cut -d' ' -f1)
+	[ "$bsum" != "$sum" ]
+	wait_for 80 config_same_is "$NS_A" False || fail "alpha: $(config_view "$NS_A")" "$(cat "$T/alpha.log")"
+	[ "$(config_view "$NS_A")" = "False $sum $bsum" ] || fail "alpha: $(config_view "$NS_A")"
+	wait_for 80 config_same_is "$NS_B" False || fail "beta: $(config_view "$NS_B")"
+	[ "$(config_view "$NS_B")" = "False $bsum $sum" ] || fail "beta: $(config_view "$NS_B")"
+	run in_a "$HAVZ" status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"config:   differs from beta's"* ]] || fail "$output"
+	[[ "$output" == *"WARNING: ha-vz.conf differs between alpha (sha256 ${sum:0:12}) and beta (sha256 ${bsum:0:12}): run ha-vz sync on the node whose copy is right"* ]] || fail "$output"
+	[ "$(grep -c WARNING <<<"$output")" -eq 1 ] || fail "$output"
+	run in_b "$HAVZ" status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"WARNING: ha-vz.conf differs between beta (sha256 ${bsum:0:12}) and alpha (sha256 ${sum:0:12})"* ]] || fail "$output"
+	wait_for 30 grep -q "config: $T/alpha.conf differs from beta's (sha256 ${sum:0:12} here, ${bsum:0:12} there)" "$T/alpha.log" ||
+		fail "$(cat "$T/alpha.log")"
+	# Restored: the same again, the warning gone.
+	cp "$T/beta.conf.orig" "$T/beta.conf"
+	wait_for 80 config_same_is "$NS_A" True || fail "alpha: $(config_view "$NS_A")"
+	wait_for 80 config_same_is "$NS_B" True || fail "beta: $(config_view "$NS_B")"
+	run in_a "$HAVZ" status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"config:   the same on both nodes (sha256 ${sum:0:12})"* ]] || fail "$output"
+	[[ "$output" != *WARNING* ]] || fail "$output"
+}
+
 @test "status without a running ha-vzd says so and exits 4" {
 	run in_a "$HAVZ" status
 	[ "$status" -eq 4 ]

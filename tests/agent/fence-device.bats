@@ -238,6 +238,69 @@ CONF
 	[ ! -e "$D/fence-state.saved" ] || mv "$D/fence-state.saved" /run/ha-vz/fence-state
 }
 
+# alert_hook NAME BODY: a root-owned, mode-700 alert hook in $D/alerts.d that records each
+# run and its environment, then runs BODY.
+alert_hook() {
+	mkdir -p "$D/alerts.d"
+	chmod 700 "$D/alerts.d"
+	printf '#!/bin/sh\necho "%s" >>"%s/alert-runs"\nenv | sort >"%s/alert-env.%s"\n%s\n' \
+		"$1" "$D" "$D" "$1" "$2" >"$D/alerts.d/$1"
+	chmod 700 "$D/alerts.d/$1"
+}
+
+@test "fence-peer under resource-and-stonith: the refusal fires the fence alert on this node; hooks never change the exit status" {
+	[ ! -e /proc/drbd ] || skip "this host has DRBD: the refusal below needs a node without it"
+	make_conf "$BATS_TEST_TMPDIR/c" admin "$D/good.pw" "$PORT"
+	sed -i 's/^fence = none$/fence = none\n[drbd]\nfencing = resource-and-stonith/' "$BATS_TEST_TMPDIR/c"
+	cat >>"$BATS_TEST_TMPDIR/c" <<CONF
+[container web]
+minor = 0
+port = 7789
+disk = /dev/havz/web
+size = 1G
+memory = 64M
+preferred_node = alpha
+CONF
+	wait_for 50 powered || fail "the powered process is not running"
+	local before
+	before=$(powered_pid)
+	[ ! -e /run/ha-vz/fence-state ] || mv /run/ha-vz/fence-state "$D/fence-state.saved"
+	rm -rf "$D/alerts.d" "$D/alert-runs" "$D"/alert-env.*
+	alert_hook 10-record ""
+	fence_peer() {
+		run in_ns "$HAVZ" fence-peer -c "$BATS_TEST_TMPDIR/c" -n beta --resource ct-web --timeout 2 \
+			--alerts-dir "$D/alerts.d"
+	}
+	# A hook that succeeds: run once, on beta (the node that would fence), for web.
+	fence_peer
+	[ "$status" -eq 1 ] || fail "exit $status: $output"
+	[ "$(cat "$D/alert-runs")" = 10-record ] || fail "runs: $(cat "$D/alert-runs" 2>&1)" "$output"
+	grep -qx "HAVZ_ALERT_KIND=fence" "$D/alert-env.10-record"
+	grep -qx "HAVZ_ALERT_CLUSTER=fencetest" "$D/alert-env.10-record"
+	grep -qx "HAVZ_ALERT_NODE=beta" "$D/alert-env.10-record"
+	grep -qx "HAVZ_ALERT_CONTAINER=web" "$D/alert-env.10-record"
+	grep -qx "HAVZ_ALERT_DETAIL=not powering alpha off for ct-web: the local disk is not UpToDate.*; nothing is promoted, I/O stays frozen on a Primary" \
+		"$D/alert-env.10-record" || fail "$(cat "$D/alert-env.10-record")"
+	# A hook that fails, and one that hangs: still exit 1, each reported, and the hooks
+	# together get the alert timeout (10 s), not one each: the one after is not started.
+	rm -f "$D/alert-runs"
+	alert_hook 20-fail "echo 'mail relay down'; exit 3"
+	alert_hook 30-hang "echo \$\$ >'$D/hang.pid'; exec sleep 60"
+	alert_hook 40-late ""
+	fence_peer
+	[ "$status" -eq 1 ] || fail "exit $status: $output"
+	[ "$(cat "$D/alert-runs")" = $'10-record\n20-fail\n30-hang' ] || fail "runs: $(cat "$D/alert-runs")" "$output"
+	[[ "$output" == *"alert fence: hook alerts.d/20-fail failed with status 3: mail relay down"* ]] || fail "$output"
+	[[ "$output" == *"alert fence: hook alerts.d/30-hang timed out after "*" ms"* ]] || fail "$output"
+	[[ "$output" == *"alert fence: hook alerts.d/40-late not run: the 10000 ms for all alerts hooks are up"* ]] || fail "$output"
+	[ ! -e "$D/alert-env.40-late" ]
+	! kill -0 "$(cat "$D/hang.pid")" 2>/dev/null || fail "the hung hook outlived fence-peer"
+	kill -0 "$before" || fail "the BMC powered alpha off"
+	rm -f /run/ha-vz/fence-state
+	rm -rf "$D/alerts.d"
+	[ ! -e "$D/fence-state.saved" ] || mv "$D/fence-state.saved" /run/ha-vz/fence-state
+}
+
 # ha-vzd runs as beta in the namespace and checks alpha's device (the one beta would use).
 @test "ha-vzd checks the peer's fence device at start; ha-vz status shows it, and warns about a failing one" {
 	local pw

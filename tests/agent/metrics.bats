@@ -36,6 +36,8 @@ has_sample() { # NODE LINE: the scrape holds this exact sample line
 	wait_for 100 has_sample alpha "havz_container_up{container=\"$WEB\"} 1" ||
 		fail "$(scrape alpha)" "$(cat "$T/alpha.log")"
 	wait_for 100 has_sample alpha "havz_peer_up 1" || fail "$(scrape alpha)"
+	# The two nodes' files differ here (each has its own mount points): out of sync.
+	wait_for 50 has_sample alpha "havz_config_in_sync 0" || fail "$(scrape alpha)"
 	run scrape alpha
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" >"$T/scrape"
@@ -49,6 +51,7 @@ has_sample() { # NODE LINE: the scrape holds this exact sample line
 	grep -qxF "havz_failovers_total 0" "$T/scrape"
 	grep -qxF "havz_switchover_freeze_seconds_count 0" "$T/scrape"
 	grep -qxF "# TYPE havz_switchover_freeze_seconds histogram" "$T/scrape"
+	grep -qxF "# TYPE havz_config_in_sync gauge" "$T/scrape"
 	# beta does not hold it.
 	wait_for 50 has_sample beta "havz_container_up{container=\"$WEB\"} 0" || fail "$(scrape beta)"
 	has_sample beta "havz_container_state{container=\"$WEB\",state=\"absent\"} 1"

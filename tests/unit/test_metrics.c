@@ -143,6 +143,7 @@ static void test_render(void **state)
 	struct havz_metrics m = { .node = "alpha",
 				  .version = "0.1.0",
 				  .peer_up = true,
+				  .config = HAVZ_CFG_SAME,
 				  .cts = cts,
 				  .n_cts = 2,
 				  .drbd_loaded = true,
@@ -165,6 +166,8 @@ static void test_render(void **state)
 	HAS("# HELP havz_node_info ");
 	HAS("\nhavz_node_info{node=\"alpha\",version=\"0.1.0\"} 1\n");
 	HAS("\nhavz_peer_up 1\n");
+	HAS("\n# TYPE havz_config_in_sync gauge\n");
+	HAS("\nhavz_config_in_sync 1\n");
 	HAS("\nhavz_drbd_loaded 1\n");
 	HAS("\n# TYPE havz_drbd_resources gauge\n");
 	HAS("\nhavz_drbd_resources{resource=\"ct-web\",volume=\"0\",role=\"primary\","
@@ -199,6 +202,11 @@ static void test_render(void **state)
 	HAS("\nhavz_alerts_failed_total 4\n");
 	assert_int_equal(b.data[b.len - 1], '\n');
 	havz_buf_free(&b);
+	/* Differing: 0. */
+	m.config = HAVZ_CFG_DIFFERS;
+	assert_int_equal(havz_metrics_render(&m, &b), 0);
+	HAS("\nhavz_config_in_sync 0\n");
+	havz_buf_free(&b);
 }
 
 static void test_render_escapes_and_empty(void **state)
@@ -215,6 +223,9 @@ static void test_render_escapes_and_empty(void **state)
 	HAS("\n# TYPE havz_drbd_resources gauge\n");
 	HAS("\nhavz_switchover_freeze_seconds_count 0\n");
 	HAS("\nhavz_switchover_freeze_seconds_bucket{le=\"+Inf\"} 0\n");
+	/* The peer's configuration not known: the family, no sample. */
+	HAS("\n# TYPE havz_config_in_sync gauge\n");
+	assert_null(strstr(b.data, "\nhavz_config_in_sync "));
 	havz_buf_free(&b);
 #undef HAS
 }

@@ -263,25 +263,27 @@ static void test_status_payload(void **state)
 	struct havz_wire_ct cts[2] = { { "web", "running", 0 }, { "db", "failed", 12 } }, got[4];
 	struct havz_wire_msg req, rep, dec;
 	uint8_t buf[HAVZ_WIRE_MSG_MAX];
+	char hex[HAVZ_SHA256_HEX + 1] = "stale";
 	size_t n;
 	int len;
 
 	(void)state;
 	assert_int_equal(havz_wire_request(&req, HAVZ_OP_STATUS, "alpha", "", NOW), 0);
 	assert_int_equal(havz_wire_reply(&rep, &req, "beta", HAVZ_RES_OK, NOW), 0);
-	assert_int_equal(havz_wire_status_set(&rep, cts, 2), 0);
+	assert_int_equal(havz_wire_status_set(&rep, NULL, cts, 2), 0);
 	assert_string_equal(rep.payload, "web running 0\ndb failed 12\n");
 	len = encode(&rep, buf);
 	assert_int_equal(havz_wire_decode(buf, (size_t)len, KEY, strlen(KEY), &dec), 0);
-	assert_int_equal(havz_wire_status_get(&dec, got, 4, &n), 0);
+	assert_int_equal(havz_wire_status_get(&dec, hex, got, 4, &n), 0);
 	assert_int_equal(n, 2);
+	assert_string_equal(hex, ""); /* no config line: not known */
 	assert_string_equal(got[1].name, "db");
 	assert_string_equal(got[1].state, "failed");
 	assert_int_equal(got[1].restarts, 12);
-	assert_int_equal(havz_wire_status_get(&dec, got, 1, &n), -E2BIG);
+	assert_int_equal(havz_wire_status_get(&dec, hex, got, 1, &n), -E2BIG);
 	/* Empty: a node holding nothing. */
-	assert_int_equal(havz_wire_status_set(&rep, cts, 0), 0);
-	assert_int_equal(havz_wire_status_get(&rep, got, 4, &n), 0);
+	assert_int_equal(havz_wire_status_set(&rep, NULL, cts, 0), 0);
+	assert_int_equal(havz_wire_status_get(&rep, hex, got, 4, &n), 0);
 	assert_int_equal(n, 0);
 	/* Bad lines. */
 	static const char *const bad[] = { "web running\n",	     "web running 1",
@@ -292,10 +294,87 @@ static void test_status_payload(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		strcpy(rep.payload, bad[i]);
 		rep.payload_len = (uint16_t)strlen(bad[i]);
-		assert_int_equal(havz_wire_status_get(&rep, got, 4, &n), -EBADMSG);
+		assert_int_equal(havz_wire_status_get(&rep, hex, got, 4, &n), -EBADMSG);
 	}
 	struct havz_wire_ct evil = { "web\nx", "running", 0 };
-	assert_int_equal(havz_wire_status_set(&rep, &evil, 1), -EINVAL);
+	assert_int_equal(havz_wire_status_set(&rep, NULL, &evil, 1), -EINVAL);
+}
+
+#define CFG_A "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#define CFG_LINE "config " CFG_A "\n"
+
+static void test_status_config_line(void **state)
+{
+	struct havz_wire_ct cts[2] = { { "web", "running", 0 }, { "config", "failed", 3 } }, got[4];
+	struct havz_wire_msg req, rep, dec;
+	uint8_t buf[HAVZ_WIRE_MSG_MAX];
+	char hex[HAVZ_SHA256_HEX + 1];
+	size_t n;
+	int len;
+
+	(void)state;
+	/* The request that asks for it: STATUS with resource "config". */
+	assert_int_equal(
+		havz_wire_request(&req, HAVZ_OP_STATUS, "alpha", HAVZ_WIRE_STATUS_CONFIG, NOW), 0);
+	assert_int_equal(havz_wire_reply(&rep, &req, "beta", HAVZ_RES_OK, NOW), 0);
+	assert_string_equal(rep.resource, "config");
+	assert_int_equal(havz_wire_status_set(&rep, CFG_A, cts, 2), 0);
+	/* A container named "config" is a three-word line, not a config line. */
+	assert_string_equal(rep.payload, CFG_LINE "web running 0\nconfig failed 3\n");
+	len = encode(&rep, buf);
+	assert_int_equal(havz_wire_decode(buf, (size_t)len, KEY, strlen(KEY), &dec), 0);
+	assert_int_equal(havz_wire_check_reply(&dec, &req, "beta", NOW), 0);
+	assert_int_equal(havz_wire_status_get(&dec, hex, got, 4, &n), 0);
+	assert_string_equal(hex, CFG_A);
+	assert_int_equal(n, 2);
+	assert_string_equal(got[0].name, "web");
+	assert_string_equal(got[1].name, "config");
+	assert_int_equal(got[1].restarts, 3);
+	/* The line alone: a node holding nothing. */
+	assert_int_equal(havz_wire_status_set(&rep, CFG_A, cts, 0), 0);
+	assert_string_equal(rep.payload, CFG_LINE);
+	assert_int_equal(havz_wire_status_get(&rep, hex, got, 4, &n), 0);
+	assert_string_equal(hex, CFG_A);
+	assert_int_equal(n, 0);
+	/* Only a digest as havz_sha256_hex writes it is sent. */
+	assert_int_equal(havz_wire_status_set(&rep, "", cts, 1), -EINVAL);
+	assert_int_equal(havz_wire_status_set(
+				 &rep,
+				 "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+				 cts, 1),
+			 -EINVAL);
+	assert_int_equal(havz_wire_status_set(&rep, CFG_A "\nweb running 9", cts, 1), -EINVAL);
+}
+
+static void test_status_config_line_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"web running 0\n" CFG_LINE,	     /* not first */
+		CFG_LINE CFG_LINE,		     /* twice */
+		CFG_LINE "web running 0\n" CFG_LINE, /* twice, the second later */
+		"config " CFG_A,		     /* no newline */
+		"config \n",			     /* no digest */
+		"config e3b0c442\n",		     /* short */
+		"config " CFG_A "5\n",		     /* 65 digits */
+		"config E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\n",
+		"config g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n",
+		"config  " CFG_A "\n",	/* two spaces */
+		"config " CFG_A " \n",	/* trailing space: three words */
+		"config " CFG_A " 1\n", /* a container line it is not */
+		"config\n",		/* one word */
+	};
+	struct havz_wire_ct got[4];
+	struct havz_wire_msg rep;
+	char hex[HAVZ_SHA256_HEX + 1];
+	size_t n;
+
+	(void)state;
+	memset(&rep, 0, sizeof(rep));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(rep.payload, sizeof(rep.payload), "%s", bad[i]);
+		rep.payload_len = (uint16_t)strlen(bad[i]);
+		assert_int_equal(havz_wire_status_get(&rep, hex, got, 4, &n), -EBADMSG);
+	}
 }
 
 static void test_status_payload_too_big(void **state)
@@ -309,7 +388,7 @@ static void test_status_payload_too_big(void **state)
 		snprintf(cts[i].name, sizeof(cts[i].name), "container-number-%d", i);
 		strcpy(cts[i].state, "restarting");
 	}
-	assert_int_equal(havz_wire_status_set(&rep, cts, 300), -E2BIG);
+	assert_int_equal(havz_wire_status_set(&rep, NULL, cts, 300), -E2BIG);
 	free(cts);
 }
 
@@ -327,6 +406,8 @@ int main(void)
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_fence_exit_codes),
 		cmocka_unit_test(test_status_payload),
+		cmocka_unit_test(test_status_config_line),
+		cmocka_unit_test(test_status_config_line_malformed),
 		cmocka_unit_test(test_status_payload_too_big),
 	};
 

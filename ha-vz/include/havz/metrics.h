@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "havz/buf.h"
+#include "havz/cfgmatch.h"
 
 #define HAVZ_DRBD_DEVS_MAX 256
 
@@ -75,6 +76,8 @@ struct havz_metrics_count {
 struct havz_metrics {
 	const char *node, *version;
 	bool peer_up; /* the peer's ha-vzd answered its last STATUS */
+	enum havz_cfg_match
+		config; /* this node's ha-vz.conf against the peer's; unknown: no sample */
 	const struct havz_metrics_ct *cts;
 	size_t n_cts;
 	bool drbd_loaded; /* /proc/drbd was read: the DRBD module is loaded */

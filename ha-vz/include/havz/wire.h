@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "havz/digest.h"
+
 #define HAVZ_WIRE_VERSION 1
 #define HAVZ_WIRE_HEADER 128
 #define HAVZ_WIRE_MAC 32
@@ -38,7 +40,15 @@
 
 enum havz_wire_op {
 	HAVZ_OP_OUTDATE = 1, /* resource: the DRBD resource to outdate on the receiver */
-	HAVZ_OP_STATUS = 2,  /* reply payload: the containers the receiver holds */
+	/* resource: "" or HAVZ_WIRE_STATUS_CONFIG. Reply payload: with
+	 * HAVZ_WIRE_STATUS_CONFIG, first a line "config HEX" (the SHA-256 of the
+	 * receiver's ha-vz.conf on disk, 64 lowercase hex digits; left out when it
+	 * cannot read the file), then the containers the receiver holds, a line
+	 * "NAME STATE RESTARTS" each. Only a requester that asks gets the config
+	 * line: a peer still running the version before it parses no such line, and
+	 * sends no such request; a newer requester reads an answer without one as
+	 * "not known". */
+	HAVZ_OP_STATUS = 2,
 	/* resource: a container or "". Reply payload: key=value lines, now_ms (the
 	 * receiver's CLOCK_REALTIME in ms), busy (1: a switchover runs there), and
 	 * the container's switchover report when its volume is mounted there. */
@@ -135,10 +145,24 @@ struct havz_wire_ct {
 	unsigned restarts;
 };
 
-/* Fills the payload of a STATUS reply. -E2BIG when it does not fit, -EINVAL for bad names. */
-int havz_wire_status_set(struct havz_wire_msg *m, const struct havz_wire_ct *cts, size_t n);
-/* Parses a STATUS payload into at most max entries. -EBADMSG on any bad line, -E2BIG past max. */
-int havz_wire_status_get(const struct havz_wire_msg *m, struct havz_wire_ct *cts, size_t max,
-			 size_t *n);
+/* The resource of a STATUS request whose requester reads the config line. */
+#define HAVZ_WIRE_STATUS_CONFIG "config"
+
+/*
+ * Fills the payload of a STATUS reply: the config line when config_sha256 is
+ * not NULL (then it must be HAVZ_SHA256_HEX lowercase hex digits), then
+ * the containers. -E2BIG when it does not fit, -EINVAL for bad names or digest.
+ */
+int havz_wire_status_set(struct havz_wire_msg *m, const char *config_sha256,
+			 const struct havz_wire_ct *cts, size_t n);
+/*
+ * Parses a STATUS payload into at most max entries, and the config line's
+ * digest into config_sha256 ("" when there is none). -EBADMSG on any bad
+ * line: a config line (two words, the first "config") that is not first,
+ * a second one, or one whose digest is not HAVZ_SHA256_HEX lowercase hex
+ * digits. -E2BIG past max.
+ */
+int havz_wire_status_get(const struct havz_wire_msg *m, char config_sha256[HAVZ_SHA256_HEX + 1],
+			 struct havz_wire_ct *cts, size_t max, size_t *n);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/fence_stonith.h"
+#include "common/alerts.h"
 #include "common/log.h"
 #include "common/peer.h"
 #include "common/run.h"
@@ -121,24 +122,28 @@ out:
 void usage_fence_peer(void)
 {
 	printf("Usage: ha-vz fence-peer [--resource RES] [-c FILE] [-n NODE] [--timeout "
-	       "SECONDS]\n\n"
+	       "SECONDS]\n"
+	       "                      [--alerts-dir DIR]\n\n"
 	       "DRBD's fence-peer handler: asks the peer node's ha-vzd to outdate its disk\n"
 	       "of RES (default: $DRBD_RESOURCE, as DRBD sets it), over the control port\n"
 	       "on the management network, authenticated with the cluster key. Under\n"
 	       "heartbeat, a peer that heartbeat has declared dead is not asked: exit 5.\n"
 	       "With fencing = resource-and-stonith, a peer that cannot be asked is powered\n"
 	       "off through its fence device after the survivor rules (ha-vz.conf(5)):\n"
-	       "exit 7 only when the device confirmed it off, else 1 (nothing promoted).\n\n"
+	       "exit 7 only when the device confirmed it off, else 1 (nothing promoted).\n"
+	       "Then the alert hooks run (kind fence: powered off, failed, found off or\n"
+	       "refused), for at most %u s in all; they never change the exit status.\n\n"
 	       "  -r, --resource RES  DRBD resource, ct-NAME\n"
 	       "  -c, --config FILE   configuration file (default %s)\n"
 	       "  -n, --node NAME     this node (default: uname -n)\n"
 	       "  -t, --timeout S     seconds to wait for the answer (default 10; connecting: 3)\n"
+	       "      --alerts-dir DIR  the alert hooks (default " HAVZ_ALERTS_DIR ")\n"
 	       "  -h, --help          this text\n\n"
 	       "Exit status (drbd.conf(5)): 3 the peer's disk is Inconsistent or worse,\n"
 	       "4 the peer's disk is Outdated now, 5 the peer is unreachable, 6 the peer\n"
 	       "is Primary and refused, 7 the peer was powered off (resource-and-stonith),\n"
 	       "1 any other error or no fence, 2 usage.\n",
-	       HAVZ_DEFAULT_CONFIG);
+	       HAVZ_ALERT_TIMEOUT_MS / 1000, HAVZ_DEFAULT_CONFIG);
 }
 
 int cmd_fence_peer(int argc, char **argv)
@@ -148,10 +153,12 @@ int cmd_fence_peer(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "alerts-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = HAVZ_DEFAULT_CONFIG, *res = getenv("DRBD_RESOURCE"), *node = NULL;
+	const char *alerts_dir = NULL;
 	struct havz_config cfg;
 	struct havz_buf key = { 0 };
 	const struct havz_node *self, *peer;
@@ -173,6 +180,14 @@ int cmd_fence_peer(int argc, char **argv)
 				qb_log(LOG_ERR, "fence-peer: --timeout: 1 to 600 seconds");
 				return HAVZ_EXIT_USAGE;
 			}
+			break;
+		case 'D':
+			if (optarg[0] != '/') {
+				qb_log(LOG_ERR, "fence-peer: --alerts-dir %s: not an absolute path",
+				       optarg);
+				return HAVZ_EXIT_USAGE;
+			}
+			alerts_dir = optarg;
 			break;
 		case 'h': usage_fence_peer(); return HAVZ_EXIT_OK;
 		default: usage_fence_peer(); return HAVZ_EXIT_USAGE;
@@ -215,9 +230,22 @@ int cmd_fence_peer(int argc, char **argv)
 		.timeout_s = timeout_s,
 	};
 	status = fence_ask_peer(&ask);
-	if (status == FENCE_UNREACHABLE && havz_config_stonith(&cfg))
+	if (status == FENCE_UNREACHABLE && havz_config_stonith(&cfg)) {
+		/* Short enough for the alert environment (HAVZ_ALERT_ENV_LEN): cut, not lost. */
+		char alert[400];
+
 		status = fence_peer_stonith(&cfg, self, peer, havz_config_container(&cfg, res + 3),
-					    fence_ask_peer, &ask);
+					    fence_ask_peer, &ask, alert, sizeof(alert));
+		/* After the fence lock is released; DRBD waits at most the alert timeout more,
+		 * and what the hooks do never changes the exit status DRBD reads. */
+		if (alert[0]) {
+			struct havz_alerts_opts ao = { .dir = alerts_dir,
+						       .total_ms = HAVZ_ALERT_TIMEOUT_MS };
+
+			havz_alert_now(HAVZ_ALERT_FENCE, cfg.cluster_name, self->name, res + 3,
+				       alert, &ao);
+		}
+	}
 out:
 	havz_buf_wipe_free(&key);
 	havz_config_free(&cfg);

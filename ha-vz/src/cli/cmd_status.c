@@ -5,10 +5,16 @@
  *
  * {"version":1,"cluster":"demo","node":"alpha","daemon":"running",
  *  "config":"/etc/ha-vz/ha-vz.conf",
+ *  "config_sync":{"sha256":"9f86d0…","peer_sha256":"9f86d0…","same":true},
  *  "peer":{"name":"beta","reachable":true,"checked_ms_ago":420},
  *  "containers":[{"name":"web","where":"here","node":"alpha","state":"running",
  *                 "restarts":0}]}
  *
+ * config_sync compares the SHA-256 of this node's ha-vz.conf on disk with
+ * the peer's in its last STATUS answer: peer_sha256 and same are null while
+ * the peer's is not known (unreachable, or an older ha-vzd), sha256 when this
+ * node's file cannot be read. ("config" was already the path: keys are only
+ * added.)
  * peer.reachable is null before ha-vzd first asked; where is "here",
  * "peer", "nowhere" or "unknown"; node and state are null unless the
  * container runs on a node. Keys are only ever added (version counts
@@ -28,7 +34,9 @@
 #include "common/container.h"
 #include "common/log.h"
 #include "common/swstate.h"
+#include "havz/cfgmatch.h"
 #include "havz/config.h"
+#include "havz/digest.h"
 #include "havz/files.h"
 #include "havz/switchover.h"
 
@@ -41,8 +49,10 @@ void usage_status(void)
 {
 	printf("Usage: ha-vz status [--json] [-c FILE]\n\n"
 	       "Shows the cluster as the local ha-vzd sees it: this node, whether the peer\n"
-	       "answers, and for every container where it runs, its state and its restarts\n"
-	       "within the restart window. Root or members of group haclient only.\n\n"
+	       "answers, whether its ha-vz.conf is the same as this node's (a WARNING when\n"
+	       "not: run ha-vz sync on the node whose copy is right), and for every\n"
+	       "container where it runs, its state and its restarts within the restart\n"
+	       "window. Root or members of group haclient only.\n\n"
 	       "  -j, --json          one JSON object (see ha-vz(8))\n"
 	       "  -c, --config FILE   warn when ha-vzd runs another configuration file\n"
 	       "  -h, --help          this text\n\n"
@@ -82,23 +92,77 @@ static int split(const char *line, struct status_line *l)
 	return l->n;
 }
 
+/* The two digests of a config_sha256 line ("-": not known, as ""). */
+struct config_digests {
+	char local[HAVZ_SHA256_HEX + 1], peer[HAVZ_SHA256_HEX + 1];
+	bool seen; /* an older ha-vzd sends no such line */
+};
+
+/* A digest of the line into out, "" for "-" or anything but a digest. */
+static void digest_take(const char *word, char out[HAVZ_SHA256_HEX + 1])
+{
+	out[0] = '\0';
+	if (havz_sha256_hex_valid(word))
+		memcpy(out, word, HAVZ_SHA256_HEX + 1);
+}
+
+static void config_digests_take(const struct status_line *l, struct config_digests *c)
+{
+	if (l->n < 3)
+		return;
+	digest_take(l->a, c->local);
+	digest_take(l->b, c->peer);
+	c->seen = true;
+}
+
+/* The comparison of the two ha-vz.conf, after the peer line; a WARNING when they differ. */
+static void print_config(const struct config_digests *c, const char *node, const char *peer)
+{
+	if (!c->seen)
+		return;
+	switch (havz_cfg_match(c->local, c->peer)) {
+	case HAVZ_CFG_SAME:
+		printf("config:   the same on both nodes (sha256 %.12s)\n", c->local);
+		break;
+	case HAVZ_CFG_DIFFERS:
+		printf("config:   differs from %s's\n"
+		       "  WARNING: ha-vz.conf differs between %s (sha256 %.12s) and %s (sha256 "
+		       "%.12s): run ha-vz sync on the node whose copy is right\n",
+		       peer, node, c->local, peer, c->peer);
+		break;
+	default:
+		if (c->local[0])
+			printf("config:   sha256 %.12s; %s's not known, not compared\n", c->local,
+			       peer);
+		else
+			printf("config:   not compared: ha-vzd cannot read this node's file\n");
+	}
+}
+
 static void print_text(char *text)
 {
+	struct config_digests digests = { 0 };
+	char node[HAVZ_NAME_MAX + 1] = "this node";
 	struct status_line l;
 
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		split(line, &l);
 		if (!strcmp(l.kind, "cluster") && l.n >= 2)
 			printf("cluster:  %s\n", l.a);
-		else if (!strcmp(l.kind, "node") && l.n >= 2)
+		else if (!strcmp(l.kind, "node") && l.n >= 2) {
 			printf("node:     %s (ha-vzd running)\n", l.a);
-		else if (!strcmp(l.kind, "peer") && l.n >= 4)
-			printf("peer:     %s %s%s%s%s\n\n%-20s %-8s %-12s %-12s %s\n", l.a, l.b,
+			snprintf(node, sizeof(node), "%.32s", l.a);
+		} else if (!strcmp(l.kind, "config_sha256"))
+			config_digests_take(&l, &digests);
+		else if (!strcmp(l.kind, "peer") && l.n >= 4) {
+			printf("peer:     %s %s%s%s%s\n", l.a, l.b,
 			       strcmp(l.b, "unknown") ? " (checked " : "",
 			       strcmp(l.b, "unknown") ? l.c : "",
-			       strcmp(l.b, "unknown") ? " ms ago)" : "", "CONTAINER", "WHERE",
-			       "NODE", "STATE", "RESTARTS");
-		else if (!strcmp(l.kind, "ct") && l.n >= 6)
+			       strcmp(l.b, "unknown") ? " ms ago)" : "");
+			print_config(&digests, node, l.a);
+			printf("\n%-20s %-8s %-12s %-12s %s\n", "CONTAINER", "WHERE", "NODE",
+			       "STATE", "RESTARTS");
+		} else if (!strcmp(l.kind, "ct") && l.n >= 6)
 			printf("%-20s %-8s %-12s %-12s %s\n", l.a, l.b, l.c, l.d, l.e);
 	}
 }
@@ -337,6 +401,25 @@ static void json_last_switchovers(void)
 	havz_buf_free(&b);
 }
 
+/* "config_sync":{"sha256":..,"peer_sha256":..,"same":..} of a config_sha256 line. */
+static void json_config(const struct status_line *l)
+{
+	struct config_digests c = { 0 };
+	enum havz_cfg_match m;
+
+	config_digests_take(l, &c);
+	if (!c.seen)
+		return;
+	m = havz_cfg_match(c.local, c.peer);
+	printf(",\"config_sync\":{\"sha256\":");
+	json_str(c.local[0] ? c.local : "-");
+	printf(",\"peer_sha256\":");
+	json_str(c.peer[0] ? c.peer : "-");
+	printf(",\"same\":%s}", m == HAVZ_CFG_UNKNOWN ? "null"
+				: m == HAVZ_CFG_SAME  ? "true"
+						      : "false");
+}
+
 static void print_json(char *text, const char *path)
 {
 	struct status_line l;
@@ -352,6 +435,8 @@ static void print_json(char *text, const char *path)
 		    l.n >= 2) {
 			printf(",\"%s\":", l.kind);
 			json_str(l.a);
+		} else if (!strcmp(l.kind, "config_sha256")) {
+			json_config(&l);
 		} else if (!strcmp(l.kind, "peer") && l.n >= 4) {
 			printf(",\"peer\":{\"name\":");
 			json_str(l.a);

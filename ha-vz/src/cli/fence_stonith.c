@@ -12,6 +12,7 @@
 #include "common/fencestate.h"
 #include "common/log.h"
 #include "common/run.h"
+#include "havz/fence_alert.h"
 #include "havz/files.h"
 #include "havz/survivor.h"
 
@@ -76,15 +77,21 @@ static void sleep_ms(unsigned ms)
 
 int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *self,
 		       const struct havz_node *peer, const struct havz_container *ct,
-		       fence_ask_fn ask_again, void *ctx)
+		       fence_ask_fn ask_again, void *ctx, char *alert, size_t alert_size)
 {
 	char res[HAVZ_NAME_MAX + 4], detail[HAVZ_FENCEDEV_DETAIL_MAX], why[HAVZ_FENCE_STATE_MAX];
 	struct havz_survivor_facts f;
 	enum havz_survivor_verdict v;
 	enum havz_bmc_answer a;
 	int lock, status = FENCE_OTHER;
+	/* Each way out sets its outcome. */
+	struct havz_fence_event ev = { .outcome = HAVZ_FENCE_PEER_ANSWERED,
+				       .peer = peer->name,
+				       .address = peer->fence_address,
+				       .port = peer->fence_port };
 
 	snprintf(res, sizeof(res), "ct-%s", ct->name);
+	ev.resource = res;
 	/* One handler per resource may run at once: the first fences, the others see it. */
 	lock = havz_fence_lock();
 	if (lock < 0)
@@ -94,11 +101,18 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 	v = havz_survivor_decide(&f);
 	if (v != HAVZ_SURVIVOR_FENCE_NOW && v != HAVZ_SURVIVOR_FENCE_AFTER_DELAY) {
 		havz_fencestate_write("refused", peer->name, res, havz_survivor_reason(v));
+		ev.outcome = HAVZ_FENCE_REFUSED;
+		ev.why = havz_survivor_reason(v);
 		goto out;
 	}
 	/* A peer the device already reports off is fenced (by us for another resource). */
 	a = havz_fencedev_run(peer, HAVZ_BMC_STATUS, detail, sizeof(detail));
 	if (a == HAVZ_BMC_OFF) {
+		char last[HAVZ_FENCE_STATE_MAX];
+
+		if (havz_fencestate_read(last, sizeof(last)))
+			last[0] = '\0';
+		ev.outcome = havz_fence_found_off(last, peer->name, (int64_t)time(NULL));
 		havz_fencestate_write("fenced", peer->name, res, "the device reports the peer off");
 		status = FENCE_STONITHED;
 		goto out;
@@ -114,6 +128,7 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 			snprintf(why, sizeof(why), "the peer answered after fence_delay (exit %d)",
 				 status);
 			havz_fencestate_write("refused", peer->name, res, why);
+			ev.outcome = HAVZ_FENCE_PEER_ANSWERED;
 			goto out;
 		}
 		status = FENCE_OTHER;
@@ -124,6 +139,7 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 	a = havz_fencedev_power(peer, false, CONFIRM_MS, detail, sizeof(detail));
 	if (a == HAVZ_BMC_OFF) {
 		havz_fencestate_write("fenced", peer->name, res, "the device confirmed power off");
+		ev.outcome = HAVZ_FENCE_POWERED_OFF;
 		status = FENCE_STONITHED;
 	} else {
 		snprintf(why, sizeof(why),
@@ -131,9 +147,12 @@ int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *se
 			 havz_bmc_answer_name(a), peer->fence_address, peer->fence_port,
 			 detail[0] ? detail : "no detail");
 		havz_fencestate_write("failed", peer->name, res, why);
+		ev.outcome = HAVZ_FENCE_POWER_FAILED;
+		ev.why = why;
 	}
 out:
 	if (lock >= 0)
 		close(lock);
+	havz_fence_alert_detail(&ev, alert, alert_size);
 	return status;
 }

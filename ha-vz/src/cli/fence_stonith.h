@@ -16,8 +16,12 @@
 /* Asks the peer's ha-vzd once more: its fence-peer exit status, or 5 when unreachable. */
 typedef int (*fence_ask_fn)(void *ctx);
 
+/*
+ * alert (alert_size bytes): the fence alert's detail when the admin must hear
+ * of it, "" otherwise (havz/fence_alert.h decides).
+ */
 int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *self,
 		       const struct havz_node *peer, const struct havz_container *ct,
-		       fence_ask_fn ask_again, void *ctx);
+		       fence_ask_fn ask_again, void *ctx, char *alert, size_t alert_size);
 
 #endif

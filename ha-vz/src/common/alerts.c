@@ -36,6 +36,7 @@ unsigned havz_alerts_run(const struct havz_alert *a, const struct havz_alerts_op
 		.subject = subject,
 		.envp = envp,
 		.timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : HAVZ_ALERT_TIMEOUT_MS,
+		.total_ms = opts ? opts->total_ms : 0,
 		.fail = alert_fail,
 		.ctx = &ctx,
 	};

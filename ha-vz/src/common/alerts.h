@@ -14,6 +14,7 @@
 struct havz_alerts_opts {
 	const char *dir;     /* NULL: HAVZ_ALERTS_DIR */
 	unsigned timeout_ms; /* per hook; 0: HAVZ_ALERT_TIMEOUT_MS */
+	unsigned total_ms;   /* all hooks together; 0: no bound (hooks.h) */
 };
 
 /* The number of hooks that failed, timed out or were refused (0: all ran, or none). */

@@ -6,10 +6,12 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/run.h"
@@ -73,8 +75,17 @@ static int fail(const struct havz_hook_env *env, int rc, char *why, size_t why_s
 	return 0;
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int havz_hookdir_run(const struct havz_hookdir *h)
 {
+	int64_t started_ms = monotonic_ms();
 	char msg[512], reason[256];
 	char **names = NULL;
 	size_t n = 0;
@@ -99,6 +110,7 @@ int havz_hookdir_run(const struct havz_hookdir *h)
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+		int64_t left_ms = (int64_t)h->total_ms - (monotonic_ms() - started_ms);
 		struct havz_run_result *res;
 		char path[PATH_MAX + 64], label[320];
 		const char *argv[2];
@@ -117,6 +129,12 @@ int havz_hookdir_run(const struct havz_hookdir *h)
 			rc = h->fail(h->ctx, -EPERM, msg);
 			continue;
 		}
+		if (h->total_ms && left_ms <= 0) {
+			sfmt(msg, sizeof(msg), "hook %s not run: the %u ms for all %s hooks are up",
+			     label, h->total_ms, h->what);
+			rc = h->fail(h->ctx, -ETIMEDOUT, msg);
+			continue;
+		}
 		res = malloc(sizeof(*res));
 		if (!res) {
 			rc = -ENOMEM;
@@ -128,6 +146,8 @@ int havz_hookdir_run(const struct havz_hookdir *h)
 		ro.cwd = "/";
 		ro.capture = true;
 		ro.timeout_ms = h->timeout_ms;
+		if (h->total_ms && left_ms < (int64_t)ro.timeout_ms)
+			ro.timeout_ms = (unsigned)left_ms;
 		qb_log(LOG_INFO, "%s: running hook %s", h->subject, label);
 		rc = havz_run(argv, &ro, res);
 		if (rc == -ETIMEDOUT) {

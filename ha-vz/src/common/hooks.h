@@ -40,6 +40,9 @@ struct havz_hookdir {
 	const char *subject; /* the log's "SUBJECT: running hook ..." */
 	const char *const *envp;
 	unsigned timeout_ms;
+	/* All hooks together, 0: no bound. A hook gets at most what is left, and none
+	 * starts once it is used up (its caller must not wait longer: DRBD's handler). */
+	unsigned total_ms;
 	int (*fail)(void *ctx, int rc, const char *msg);
 	void *ctx;
 };

@@ -159,11 +159,17 @@ static enum havz_wire_result do_outdate(struct havzd *d, const char *res)
 	return havz_fence_after_outdate(disk == HAVZ_DISK_OUTDATED, role, disk);
 }
 
-static int do_status(struct havzd *d, struct havz_wire_msg *reply)
+/* STATUS: the containers held here, after this ha-vz.conf's digest when the peer asks for it. */
+static int do_status(struct havzd *d, const char *what, struct havz_wire_msg *reply)
 {
+	char hex[HAVZ_SHA256_HEX + 1];
+	bool digest = false;
 	struct havz_wire_ct *v;
 	size_t n = 0;
 	int rc;
+
+	if (!strcmp(what, HAVZ_WIRE_STATUS_CONFIG))
+		digest = havzd_config_digest(d, hex);
 
 	pthread_mutex_lock(&d->lock);
 	v = calloc(d->n_cts ? d->n_cts : 1, sizeof(*v));
@@ -179,7 +185,7 @@ static int do_status(struct havzd *d, struct havz_wire_msg *reply)
 	pthread_mutex_unlock(&d->lock);
 	if (!v)
 		return -ENOMEM;
-	rc = havz_wire_status_set(reply, v, n);
+	rc = havz_wire_status_set(reply, digest ? hex : NULL, v, n);
 	free(v);
 	return rc;
 }
@@ -260,7 +266,7 @@ static void conn_answer(struct conn *c, const struct havz_wire_msg *req, enum ha
 		return;
 	if (havz_wire_reply(reply, req, d->node, res, (int64_t)time(NULL)) == 0 &&
 	    (res != HAVZ_RES_OK || req->op == HAVZ_OP_OUTDATE ||
-	     (req->op == HAVZ_OP_STATUS && do_status(d, reply) == 0) ||
+	     (req->op == HAVZ_OP_STATUS && do_status(d, req->resource, reply) == 0) ||
 	     (req->op == HAVZ_OP_SWITCHOVER && do_switchover(d, req->resource, reply) == 0) ||
 	     (req->op == HAVZ_OP_PREFLIGHT && do_preflight(d, reply) == 0))) {
 		n = havz_wire_encode(reply, d->key.data, d->key.len, out, sizeof(out));

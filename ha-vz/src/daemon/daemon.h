@@ -17,6 +17,7 @@
 
 #include "havz/alert.h"
 #include "havz/buf.h"
+#include "havz/cfgmatch.h"
 #include "havz/config.h"
 #include "havz/metrics.h"
 #include "havz/supervise.h"
@@ -75,6 +76,10 @@ struct havzd {
 	char peer_error[64];
 	struct havz_wire_ct *peer_cts;
 	size_t n_peer_cts;
+	/* The SHA-256 of the peer's ha-vz.conf in that answer; "": not known (unreachable,
+	 * or a peer that does not send it). */
+	char peer_config_sha256[HAVZ_SHA256_HEX + 1];
+	enum havz_cfg_match config_match; /* the last comparison, logged when it changes */
 
 	const char *agent; /* --agent: the OCF agent run for monitor, stop and start */
 
@@ -105,6 +110,15 @@ struct havzd {
 };
 
 int64_t havzd_now_ms(void);
+
+/* The size past which ha-vz.conf is not hashed (nor a sane configuration). */
+#define HAVZD_CONFIG_FILE_MAX (1 << 20)
+/*
+ * The SHA-256 of the configuration file as it is on disk now (an edit not yet
+ * reloaded counts: the copies on the two nodes are what an admin must keep the
+ * same). false, and hex "", when it cannot be read.
+ */
+bool havzd_config_digest(const struct havzd *d, char hex[HAVZ_SHA256_HEX + 1]);
 
 int control_start(struct havzd *d);
 void control_stop(struct havzd *d);

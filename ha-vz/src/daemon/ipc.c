@@ -8,9 +8,13 @@
  *   cluster NAME
  *   node NAME
  *   config PATH
+ *   config_sha256 HEX|- PEER_HEX|-
  *   peer NAME reachable|unreachable|unknown AGE_MS
  *   ct NAME WHERE NODE STATE RESTARTS
  *
+ * config_sha256: the SHA-256 of PATH as it is on disk now, and of the peer's
+ * ha-vz.conf in its last STATUS answer ("-": not known; havz/cfgmatch.h
+ * compares them).
  * WHERE is here, peer, nowhere (neither node holds it) or unknown (not
  * here, and the peer cannot be asked); NODE is the holder or "-"; STATE is
  * a havz_sup_state name or "-".
@@ -66,14 +70,18 @@ static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 static void status_text(struct havzd *d, struct havz_buf *b)
 {
 	const struct havz_node *self, *peer;
+	char local[HAVZ_SHA256_HEX + 1];
 	int64_t age;
 
+	havzd_config_digest(d, local);
 	pthread_mutex_lock(&d->lock);
 	self = havz_config_node(d->cfg, d->node);
 	peer = havz_config_peer(d->cfg, self);
 	age = d->peer_known ? havzd_now_ms() - d->peer_checked_ms : 0;
 	havz_buf_printf(b, "version 1\ncluster %s\nnode %s\nconfig %s\n", d->cfg->cluster_name,
 			d->node, d->config_path);
+	havz_buf_printf(b, "config_sha256 %s %s\n", local[0] ? local : "-",
+			d->peer_config_sha256[0] ? d->peer_config_sha256 : "-");
 	havz_buf_printf(b, "peer %s %s %lld\n", peer->name,
 			!d->peer_known	    ? "unknown"
 			: d->peer_reachable ? "reachable"

@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "havz/digest.h"
 #include "havz/render.h"
 
 /* Exit codes, documented in ha-vzd(8). */
@@ -25,6 +26,15 @@ int64_t havzd_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool havzd_config_digest(const struct havzd *d, char hex[HAVZ_SHA256_HEX + 1])
+{
+	/* config_path is set once at start: no lock needed. */
+	if (havz_file_sha256_hex(d->config_path, HAVZD_CONFIG_FILE_MAX, hex) == 0)
+		return true;
+	hex[0] = '\0';
+	return false;
 }
 
 static void usage(FILE *out)

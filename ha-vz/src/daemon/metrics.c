@@ -72,6 +72,7 @@ static int render(struct havzd *d, struct havz_buf *body)
 	struct havz_buf text = { 0 };
 	char(*names)[HAVZ_NAME_MAX + 1];
 	struct havz_metrics m = { 0 };
+	char local[HAVZ_SHA256_HEX + 1];
 	size_t n_drbd = 0, n;
 	int rc;
 
@@ -86,6 +87,7 @@ static int render(struct havzd *d, struct havz_buf *body)
 		m.drbd_loaded = true;
 	}
 	havz_buf_free(&text);
+	havzd_config_digest(d, local);
 
 	pthread_mutex_lock(&d->lock);
 	n = d->n_cts;
@@ -110,6 +112,7 @@ static int render(struct havzd *d, struct havz_buf *body)
 	m.failovers = d->failovers;
 	m.alerts_failed = d->alerts_failed;
 	m.peer_up = d->peer_known && d->peer_reachable;
+	m.config = havz_cfg_match(local, d->peer_config_sha256);
 	pthread_mutex_unlock(&d->lock);
 
 	if (!cts || !names || (m.drbd_loaded && !drbd)) {

@@ -111,6 +111,30 @@ static void ct_note(const char *name, enum havz_sup_state from, enum havz_sup_st
 		       havz_sup_state_name(to), why ? ": " : "", why ? why : "");
 }
 
+/* Logs a change of the comparison of the two nodes' ha-vz.conf, once. Called locked. */
+static void config_note(struct havzd *d, const struct round *r, const char *local,
+			const char *remote)
+{
+	enum havz_cfg_match m = havz_cfg_match(local, remote);
+
+	if (m == d->config_match)
+		return;
+	if (m == HAVZ_CFG_DIFFERS)
+		qb_log(LOG_WARNING,
+		       "config: %s differs from %s's (sha256 %.12s here, %.12s there): run ha-vz "
+		       "sync on the node whose copy is right",
+		       r->config, r->peer_name, local, remote);
+	else if (m == HAVZ_CFG_SAME)
+		qb_log(LOG_NOTICE, "config: %s is the same as %s's (sha256 %.12s)", r->config,
+		       r->peer_name, local);
+	else if (!local[0])
+		qb_log(LOG_WARNING, "config: cannot read %s: not compared with %s's", r->config,
+		       r->peer_name);
+	else
+		qb_log(LOG_INFO, "config: %s's is not known: not compared", r->peer_name);
+	d->config_match = m;
+}
+
 static void peer_poll(struct havzd *d, const struct round *r)
 {
 	struct havz_wire_msg *req = malloc(sizeof(*req)), *reply = malloc(sizeof(*reply));
@@ -124,18 +148,24 @@ static void peer_poll(struct havzd *d, const struct round *r)
 		.connect_ms = PEER_CONNECT_MS,
 		.reply_ms = PEER_REPLY_MS,
 	};
+	char local[HAVZ_SHA256_HEX + 1], remote[HAVZ_SHA256_HEX + 1] = "";
 	size_t n = 0;
 	bool reached = false, was;
 	int rc = -ENOMEM;
 
+	/* Both digests of this round: the file here now, the peer's in its answer. */
+	havzd_config_digest(d, local);
 	if (req && reply && cts) {
-		rc = havz_wire_request(req, HAVZ_OP_STATUS, d->node, "", (int64_t)time(NULL));
+		rc = havz_wire_request(req, HAVZ_OP_STATUS, d->node, HAVZ_WIRE_STATUS_CONFIG,
+				       (int64_t)time(NULL));
 		if (!rc)
 			rc = havz_peer_call(&t, req, reply, &reached);
 		if (!rc && reply->result != HAVZ_RES_OK)
 			rc = -EACCES;
 		if (!rc)
-			rc = havz_wire_status_get(reply, cts, HAVZ_CONTAINERS_MAX, &n);
+			rc = havz_wire_status_get(reply, remote, cts, HAVZ_CONTAINERS_MAX, &n);
+		if (rc)
+			remote[0] = '\0';
 	}
 	pthread_mutex_lock(&d->lock);
 	was = d->peer_known && d->peer_reachable;
@@ -149,6 +179,8 @@ static void peer_poll(struct havzd *d, const struct round *r)
 	free(d->peer_cts);
 	d->peer_cts = rc ? NULL : cts;
 	d->n_peer_cts = rc ? 0 : n;
+	snprintf(d->peer_config_sha256, sizeof(d->peer_config_sha256), "%s", remote);
+	config_note(d, r, local, remote);
 	if (!rc)
 		cts = NULL;
 	pthread_mutex_unlock(&d->lock);
