@@ -209,12 +209,12 @@ CONF
 	[[ "$output" == *"'gamma' is not a [node]"* ]] || fail "$output"
 }
 
-@test "fence-peer under resource-and-stonith: a disk not known UpToDate fences nothing, exit 1, state says why" {
-	[ ! -e /proc/drbd ] || skip "this host has DRBD: the refusal below needs a node without it"
-	make_conf "$BATS_TEST_TMPDIR/c" admin "$D/good.pw" "$PORT"
-	# alpha is fenceable, so beta is the node that would fence it.
-	sed -i 's/^fence = none$/fence = none\n[drbd]\nfencing = resource-and-stonith/' "$BATS_TEST_TMPDIR/c"
-	cat >>"$BATS_TEST_TMPDIR/c" <<CONF
+# stonith_conf FILE: the two-node config under resource-and-stonith with container web; alpha
+# is fenceable (this BMC), so beta is the node that would fence it. Waits for alpha's power.
+stonith_conf() {
+	make_conf "$1" admin "$D/good.pw" "$PORT"
+	sed -i 's/^fence = none$/fence = none\n[drbd]\nfencing = resource-and-stonith/' "$1"
+	cat >>"$1" <<CONF
 [container web]
 minor = 0
 port = 7789
@@ -224,6 +224,11 @@ memory = 64M
 preferred_node = alpha
 CONF
 	wait_for 50 powered || fail "the powered process is not running"
+}
+
+@test "fence-peer under resource-and-stonith: a disk not known UpToDate fences nothing, exit 1, state says why" {
+	[ ! -e /proc/drbd ] || skip "this host has DRBD: the refusal below needs a node without it"
+	stonith_conf "$BATS_TEST_TMPDIR/c"
 	local before
 	before=$(powered_pid)
 	[ ! -e /run/ha-vz/fence-state ] || mv /run/ha-vz/fence-state "$D/fence-state.saved"
@@ -250,18 +255,7 @@ alert_hook() {
 
 @test "fence-peer under resource-and-stonith: the refusal fires the fence alert on this node; hooks never change the exit status" {
 	[ ! -e /proc/drbd ] || skip "this host has DRBD: the refusal below needs a node without it"
-	make_conf "$BATS_TEST_TMPDIR/c" admin "$D/good.pw" "$PORT"
-	sed -i 's/^fence = none$/fence = none\n[drbd]\nfencing = resource-and-stonith/' "$BATS_TEST_TMPDIR/c"
-	cat >>"$BATS_TEST_TMPDIR/c" <<CONF
-[container web]
-minor = 0
-port = 7789
-disk = /dev/havz/web
-size = 1G
-memory = 64M
-preferred_node = alpha
-CONF
-	wait_for 50 powered || fail "the powered process is not running"
+	stonith_conf "$BATS_TEST_TMPDIR/c"
 	local before
 	before=$(powered_pid)
 	[ ! -e /run/ha-vz/fence-state ] || mv /run/ha-vz/fence-state "$D/fence-state.saved"

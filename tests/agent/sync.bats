@@ -12,24 +12,7 @@ HAVZ=${HAVZ:-$HAVZ_TOP/build/ha-vz}
 NS_OVERLAY=$BATS_TEST_DIRNAME/ns-overlay
 HOST_DIRS=(/etc/ha.d /etc/drbd.d /etc/corosync /etc/ha-vz /var/lib/ha-vz)
 
-fail() {
-	printf '%s\n' "$*" >&2
-	return 1
-}
-
-assert_status() {
-	[ "$status" -eq "$1" ] || fail "exit status $status, expected $1; output:" "$output"
-}
-
-assert_output_has() {
-	grep -qF -- "$1" <<<"$output" || fail "output lacks '$1':" "$output"
-}
-
-refute_output_has() {
-	if grep -qF -- "$1" <<<"$output"; then
-		fail "output contains '$1':" "$output"
-	fi
-}
+load ../assert
 
 # Commands on beta (the sshd's mount namespace) and on alpha (a sleep's).
 on_beta() {

@@ -9,6 +9,8 @@ EXAMPLE_CONF=$HAVZ_TOP/conf/ha-vz.conf
 GOLDEN=$BATS_TEST_DIRNAME/golden
 DRBDADM=${DRBDADM:-/usr/lib/drbd/drbdadm-84}
 export HAVZ HAVZ_TOP EXAMPLE_CONF GOLDEN DRBDADM
+# shellcheck source=tests/assert.bash
+source "$HAVZ_TOP/tests/assert.bash"
 
 # Creates T (scratch dir), KEY, CONF (named ha-vz.conf, as the goldens'
 # headers expect) and ROOT (an empty --root that does not exist yet).
@@ -29,34 +31,6 @@ havz_setup() {
 
 setup() {
 	havz_setup
-}
-
-# Fails the test with a message.
-fail() {
-	printf '%s\n' "$*" >&2
-	return 1
-}
-
-# Fails unless the last `run` exited with status $1.
-assert_status() {
-	[ "$status" -eq "$1" ] || fail "exit status $status, expected $1; output:" "$output"
-}
-
-# Fails unless the last `run` printed the exact line $1 (stdout and stderr).
-assert_line_exact() {
-	grep -qxF -- "$1" <<<"$output" || fail "no line '$1' in output:" "$output"
-}
-
-# Fails if the last `run` printed anything containing $1.
-refute_output_has() {
-	if grep -qF -- "$1" <<<"$output"; then
-		fail "output contains '$1':" "$output"
-	fi
-}
-
-# Fails unless the last `run` printed something containing $1.
-assert_output_has() {
-	grep -qF -- "$1" <<<"$output" || fail "output lacks '$1':" "$output"
 }
 
 # Prints the octal permission bits of a file.
