@@ -48,6 +48,119 @@ teardown_file() {
 	touch "$BATS_FILE_TMPDIR/cluster-up"
 }
 
+@test "lab: a real Prometheus on beta scrapes both nodes' ha-vzd; promtool checks each live scrape" {
+	need_lab
+	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
+	# lab.conf: metrics_port = 9664, served on each node's management address only.
+	local port=9664 a=10.99.4.11 b=10.99.4.12
+	# (busybox's wget, as bookworm builds it, crashes with -T: timeout(1) bounds it instead.)
+	for addr in $a $b; do
+		on beta "timeout 20 busybox wget -q -O /tmp/scrape-$addr http://$addr:$port/metrics &&
+			promtool check metrics </tmp/scrape-$addr && grep -c '^havz_' /tmp/scrape-$addr"
+		note "promtool check metrics: the live scrape of $addr:$port passes ($output havz_ samples)"
+		[ "$output" -gt 10 ]
+	done
+	# Not served on the clients' network: alpha's address there refuses the connection.
+	run "$LAB" exec beta "timeout 20 bash -c 'exec 3<>/dev/tcp/10.99.1.11/$port' 2>&1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Connection refused"* ]]
+	on beta "mkdir -p /tmp/prom && printf '%s\n' 'global:' '  scrape_interval: 2s' \
+		'scrape_configs:' '  - job_name: havz' '    static_configs:' \
+		\"      - targets: ['$a:$port', '$b:$port']\" >/tmp/prom/prometheus.yml &&
+		promtool check config /tmp/prom/prometheus.yml >/dev/null &&
+		{ setsid prometheus --config.file=/tmp/prom/prometheus.yml --storage.tsdb.path=/tmp/prom/data \
+			--web.listen-address=127.0.0.1:9090 </dev/null >/tmp/prom/log 2>&1 & }"
+	local t0=$SECONDS q='promtool query instant http://127.0.0.1:9090'
+	# Both targets scraped by Prometheus itself (up is its own verdict on each scrape).
+	on beta "for i in \$(seq 1 240); do
+			$q 'sum(up{job=\"havz\"})' 2>/dev/null | grep -q '^{} => 2 @' && exit 0; sleep 0.5
+		done; tail -5 /tmp/prom/log; exit 1"
+	note "Prometheus on beta: both targets up $((SECONDS - t0)) s after its start"
+	on beta "$q 'havz_container_up{container=\"ct1\"}'"
+	note "havz_container_up: $(printf '%s' "$output" | tr '\n' ';')"
+	[[ "$output" == *'havz_container_up{container="ct1", instance="'$a:$port'", job="havz"} => 1 @'* ]]
+	[[ "$output" == *'havz_container_up{container="ct1", instance="'$b:$port'", job="havz"} => 0 @'* ]]
+	on beta "$q 'havz_node_info'"
+	[[ "$output" == *'instance="'$a:$port'", job="havz", node="alpha"'* ]]
+	[[ "$output" == *'instance="'$b:$port'", job="havz", node="beta"'* ]]
+	for m in havz_peer_up havz_config_in_sync; do
+		on beta "$q '$m'"
+		[ "$(grep -c "^$m{.*} => 1 @" <<<"$output")" -eq 2 ]
+	done
+	on beta "pkill -x prometheus; for i in \$(seq 1 40); do pgrep -x prometheus >/dev/null || exit 0; sleep 0.5; done; exit 1"
+}
+
+@test "lab: ha-vz sync over ssh: a change reaches beta, one beta refuses leaves its file, a diverged beta is refused and status warns" {
+	need_lab
+	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
+	local conf=/etc/ha-vz/ha-vz.conf b=10.99.4.12 sum0 sum1
+	# The admin's set-up: root's key on alpha authorized on beta, beta's own host keys, its sshd.
+	on beta "ssh-keygen -A >/dev/null && sed -i 's/^root:![^:]*:/root:*:/' /etc/shadow &&
+		mkdir -p -m 755 /run/sshd && /usr/sbin/sshd"
+	on alpha "install -d -m 700 /root/.ssh && rm -f /root/.ssh/id_ed25519* &&
+		ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519 && cat /root/.ssh/id_ed25519.pub"
+	local pub=$output
+	on beta "install -d -m 700 /root/.ssh && printf '%s\n' '$pub' >/root/.ssh/authorized_keys &&
+		chmod 600 /root/.ssh/authorized_keys"
+	on alpha "for i in \$(seq 1 40); do ssh-keyscan -t ed25519 $b >/root/.ssh/known_hosts 2>/dev/null &&
+		[ -s /root/.ssh/known_hosts ] && exit 0; sleep 0.5; done; exit 1"
+	on beta "sha256sum $conf | cut -d' ' -f1"
+	sum0=$output
+
+	# A change on alpha: --dry-run shows it and leaves beta alone.
+	on alpha "cp $conf /root/ha-vz.conf.orig && echo '# synced by cluster.bats' >>$conf"
+	run "$LAB" exec alpha "ha-vz sync --dry-run 2>&1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"+# synced by cluster.bats"* ]]
+	on beta "sha256sum $conf | cut -d' ' -f1"
+	[ "$output" = "$sum0" ]
+	# The sync: beta's file is alpha's, the record on both nodes is its digest.
+	local t0=$SECONDS
+	run "$LAB" exec alpha "ha-vz sync 2>&1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	note "ha-vz sync alpha -> beta: $((SECONDS - t0)) s"
+	on alpha "sha256sum $conf | cut -d' ' -f1"
+	sum1=$output
+	[ "$sum1" != "$sum0" ]
+	for n in alpha beta; do
+		on "$n" "sha256sum $conf | cut -d' ' -f1; cat /var/lib/ha-vz/sync/ha-vz.conf.sha256"
+		[ "$output" = "$sum1"$'\n'"$sum1" ]
+	done
+
+	# Valid here, refused there: alpha's BMC password file moved to one that only alpha has.
+	on alpha "install -m 600 /etc/ha-vz/fence/alpha.pw /etc/ha-vz/fence/alpha-sync.pw &&
+		cp $conf /root/ha-vz.conf.synced &&
+		sed -i 's|^fence_password_file = /etc/ha-vz/fence/alpha.pw\$|fence_password_file = /etc/ha-vz/fence/alpha-sync.pw|' $conf &&
+		grep -q alpha-sync.pw $conf && ha-vz check-config"
+	run "$LAB" exec alpha "ha-vz sync 2>&1"
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"beta: "*"alpha-sync.pw"* ]]
+	on beta "sha256sum $conf | cut -d' ' -f1; ls -A /etc/ha-vz | grep -c '\.sync\$' || true"
+	[ "$output" = "$sum1"$'\n'0 ]
+	on alpha "cp /root/ha-vz.conf.synced $conf && rm /etc/ha-vz/fence/alpha-sync.pw"
+
+	# Edited on beta since the last sync: status warns on both nodes, sync refuses, --force wins.
+	on beta "echo '# edited on beta' >>$conf"
+	on alpha "for i in \$(seq 1 120); do ha-vz status | grep -q 'WARNING: ha-vz.conf differs between' && exit 0; sleep 0.5; done; ha-vz status; exit 1"
+	on alpha "ha-vz status | grep WARNING"
+	note "alpha's status: $output"
+	run "$LAB" exec alpha "ha-vz sync 2>&1"
+	echo "$output"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"beta's copy changed since the last sync"*"--force"* ]]
+	on beta "tail -1 $conf"
+	[ "$output" = "# edited on beta" ]
+	run "$LAB" exec alpha "ha-vz sync --force 2>&1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	on beta "sha256sum $conf | cut -d' ' -f1"
+	[ "$output" = "$sum1" ]
+	on alpha "for i in \$(seq 1 120); do ha-vz status --json | grep -q '\"same\":true' && exit 0; sleep 0.5; done; exit 1"
+}
+
 @test "lab: node-loss failover with RPO 0 (kill -9 alpha: beta runs ct1, no acknowledged write lost)" {
 	need_lab
 	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
