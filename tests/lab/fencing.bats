@@ -325,6 +325,11 @@ log_lines() { "$LAB" exec "$1" "wc -l </var/log/messages"; }
 	wait_on "$s" 300 "drbdadm role ct-ct1 | grep -q ^Primary/ && [ \"\$($AGENT ct1 status)\" = running ]" \
 		"cat /proc/drbd; tail -30 /var/log/messages"
 	note "$p cut off: ct1 runs on $s $output s after $s saw its own clock at the fault"
+	# The survivor's alert hooks heard of the power fence (the stock 10-syslog hook).
+	wait_on "$s" 60 "grep -q 'ha-vz-alert.*fence container ct1 on $s .*: powered $p off through its fence device' /var/log/messages" \
+		"grep ha-vz-alert /var/log/messages | tail -5"
+	on "$s" "grep 'ha-vz-alert.*fence container ct1 on $s' /var/log/messages | tail -1"
+	note "alert on $s: ${output#*ha-vz-alert}"
 	probe_finish "$s" parta "$fault"
 	fence_log "$s" "$from" | log_to_tap
 	assert_samples
