@@ -23,28 +23,6 @@ need_cluster() {
 	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
 }
 
-# Waits in NODE up to SECS seconds for the shell condition COND; prints the seconds waited
-# (in NODE's clock) on success, else COND's last state via DEBUG (a shell command line).
-wait_on() {
-	local node=$1 secs=$2 cond=$3 debug=${4:-true}
-	run "$LAB" exec -t "$((secs + 30))" "$node" "t0=\$(cut -d' ' -f1 /proc/uptime)
-		end=\$(awk '{ printf \"%d\", \$1 + $secs }' /proc/uptime)
-		while [ \$(cut -d. -f1 /proc/uptime) -lt \$end ]; do
-			if $cond; then awk -v a=\$t0 '{ printf \"%.1f\n\", \$1 - a }' /proc/uptime; exit 0; fi
-			sleep 0.2
-		done
-		echo 'timed out after ${secs}s: $node: $cond'; $debug; exit 1"
-	if [ "$status" -ne 0 ]; then
-		echo "$output" >&2
-		return 1
-	fi
-}
-
-# NODE's CLOCK_MONOTONIC seconds (the probe's clock there).
-uptime_of() {
-	"$LAB" exec "$1" "cut -d' ' -f1 /proc/uptime"
-}
-
 # The PID of ct1's init on NODE (empty when it does not run).
 ct_init_pid() {
 	"$LAB" exec "$1" "lxc-info -P /srv/ha-vz/ct1 -n ct1 -pH 2>/dev/null || true"

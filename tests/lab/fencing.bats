@@ -37,23 +37,6 @@ need_verified() {
 		skip "not yet seen passing in a full lab run (HAVZ_LAB_FENCE_ALL=1 runs it)"
 }
 
-# Waits in NODE up to SECS seconds for the shell condition COND; prints the seconds waited
-# (in NODE's clock) on success, else COND's last state via DEBUG (a shell command line).
-wait_on() {
-	local node=$1 secs=$2 cond=$3 debug=${4:-true}
-	run "$LAB" exec -t "$((secs + 30))" "$node" "t0=\$(cut -d' ' -f1 /proc/uptime)
-		end=\$(awk '{ printf \"%d\", \$1 + $secs }' /proc/uptime)
-		while [ \$(cut -d. -f1 /proc/uptime) -lt \$end ]; do
-			if $cond; then awk -v a=\$t0 '{ printf \"%.1f\n\", \$1 - a }' /proc/uptime; exit 0; fi
-			sleep 0.5
-		done
-		echo 'timed out after ${secs}s: $node: $cond'; $debug; exit 1"
-	if [ "$status" -ne 0 ]; then
-		echo "$output" >&2
-		return 1
-	fi
-}
-
 # Waits on the host up to SECS seconds until NODE's qemu is gone (a fence powered it off).
 wait_power_off() {
 	local node=$1 secs=$2 i=0
@@ -68,8 +51,6 @@ wait_power_off() {
 }
 
 powered() { "$LAB" status | grep -qx "$1: running (pid [0-9]*)"; }
-
-uptime_of() { "$LAB" exec "$1" "cut -d' ' -f1 /proc/uptime"; }
 
 # Fails when COMMAND succeeds (bats ignores a failing `! COMMAND`).
 never() {

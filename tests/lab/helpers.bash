@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # status and output are set by bats' run
-# Shared by cluster.bats and faults.bats: one two-VM cluster (tests/lab/lab) for the whole
+# Shared by the lab's bats files: one two-VM cluster (tests/lab/lab) for the whole
 # file. Each file's setup_file exports its own HAVZ_LAB_RUN and HAVZ_LAB_PORT, then calls
 # lab_setup_file; its teardown_file calls lab_down.
 
@@ -38,4 +38,26 @@ on() {
 		echo "on $node: '$*' exited $status: $output" >&2
 		return 1
 	fi
+}
+
+# Waits in NODE up to SECS seconds for the shell condition COND; prints the seconds waited
+# (in NODE's clock) on success, else COND's last state via DEBUG (a shell command line).
+wait_on() {
+	local node=$1 secs=$2 cond=$3 debug=${4:-true}
+	run "$LAB" exec -t "$((secs + 30))" "$node" "t0=\$(cut -d' ' -f1 /proc/uptime)
+		end=\$(awk '{ printf \"%d\", \$1 + $secs }' /proc/uptime)
+		while [ \$(cut -d. -f1 /proc/uptime) -lt \$end ]; do
+			if $cond; then awk -v a=\$t0 '{ printf \"%.1f\n\", \$1 - a }' /proc/uptime; exit 0; fi
+			sleep 0.2
+		done
+		echo 'timed out after ${secs}s: $node: $cond'; $debug; exit 1"
+	if [ "$status" -ne 0 ]; then
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+# NODE's CLOCK_MONOTONIC seconds (the probe's clock there).
+uptime_of() {
+	"$LAB" exec "$1" "cut -d' ' -f1 /proc/uptime"
 }
