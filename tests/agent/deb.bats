@@ -3,8 +3,9 @@
 # way piuparts does it, it installs, upgrades from the previous version, is removed and
 # purged in a Debian 12 chroot (tests/deb/chroot-base: a cached minbase root that holds
 # the package's dependencies) with the real dpkg and maintainer scripts. "The previous
-# version" is this tree built again as VERSION 0.0.99 (the same files under a lower
-# version: what an upgrade changes is dpkg's handling, which is what this checks).
+# version" is this tree built again as VERSION 0.0.99 (tests/deb/build-as-version: the
+# same files under a lower version; what an upgrade changes is dpkg's handling and the
+# maintainer scripts, which is what this checks). cluster.bats upgrades a running lab.
 # The package builds skip dh_auto_test (DEB_BUILD_OPTIONS=nocheck): the unit tier runs
 # those tests. HAVZ_DEB_CACHE overrides the chroot cache directory.
 # shellcheck disable=SC2154 # status and output are set by bats' run
@@ -49,21 +50,10 @@ setup_file() {
 	V=$(tree_version)
 	D=$BATS_FILE_TMPDIR
 	export V D
-	mkdir -p "$D/new" "$D/prev"
+	mkdir -p "$D/new"
 	build_deb "$HAVZ_TOP" "$D/new"
 	# The previous version: the same tree, VERSION and changelog one step lower.
-	mkdir -p "$D/prev-src"
-	(cd "$HAVZ_TOP" && tar -c --exclude=./build --exclude=./.git --exclude='./iso/*.iso' .) |
-		tar -x -C "$D/prev-src"
-	sed -i "s/^VERSION *:= .*/VERSION     := $PREV_VERSION/" "$D/prev-src/Makefile"
-	{
-		printf 'ha-vz (%s) bookworm; urgency=medium\n\n  * Test build: the previous version.\n\n' \
-			"$PREV_VERSION"
-		printf ' -- Test <test@example.org>  %s\n\n' "$(date -R)"
-		cat "$HAVZ_TOP/debian/changelog"
-	} >"$D/prev-src/debian/changelog"
-	# dpkg-parsechangelog takes the first entry: the lower version leads in this copy only.
-	build_deb "$D/prev-src" "$D/prev"
+	"$HAVZ_TOP/tests/deb/build-as-version" "$PREV_VERSION" "$D/prev" >/dev/null
 	NEW_DEB=$D/new/ha-vz_${V}_amd64.deb
 	PREV_DEB=$D/prev/ha-vz_${PREV_VERSION}_amd64.deb
 	export NEW_DEB PREV_DEB

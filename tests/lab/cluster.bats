@@ -1,10 +1,12 @@
 #!/usr/bin/env bats
 # Lab tier: two qemu VMs (tests/lab/lab) with Debian 12's kernel, real DRBD 8.4 and heartbeat,
 # configured only from `ha-vz render` of tests/lab/lab.conf. One cluster for the whole file,
-# the tests run in order: cold start, node-loss failover, rejoin and resync.
+# the tests run in order: cold start, Prometheus, ha-vz sync, a package upgrade of the running
+# cluster, node-loss failover, rejoin and resync.
 # Timings are printed as TAP comments, never asserted.
 
 load helpers
+load ../assert
 
 setup_file() {
 	export HAVZ_LAB_RUN=${HAVZ_LAB_TEST_RUN:-/run/ha-vz-lab-test}
@@ -159,6 +161,62 @@ teardown_file() {
 	on beta "sha256sum $conf | cut -d' ' -f1"
 	[ "$output" = "$sum1" ]
 	on alpha "for i in \$(seq 1 120); do ha-vz status --json | grep -q '\"same\":true' && exit 0; sleep 0.5; done; exit 1"
+}
+
+@test "lab: dpkg -i of the next version on both nodes while ct1 runs: config and key kept, ct1 not restarted, the new ha-vzd answers" {
+	need_lab
+	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
+	# The image holds the package it was installed from and the same tree as the next version.
+	local debs=/var/lib/ha-vz-lab/debs ver next
+	on alpha "dpkg-query -W -f='\${Status} \${Version}' ha-vz"
+	[[ "$output" == "install ok installed "* ]] || fail "ha-vz is not installed from its package: $output"
+	ver=${output##* }
+	next=$ver+next
+	on alpha "test -f $debs/ha-vz_${next}_amd64.deb"
+	local files="/etc/ha-vz/ha-vz.conf /etc/ha-vz/authkey /var/lib/ha-vz/sync/ha-vz.conf.sha256"
+	local -A sums pid_d
+	for n in alpha beta; do
+		on "$n" "sha256sum $files; stat -c '%a %U' /etc/ha-vz/authkey"
+		sums[$n]=$output
+		on "$n" "pgrep -x ha-vzd"
+		pid_d[$n]=$output
+	done
+	on alpha "lxc-info -P /srv/ha-vz/ct1 -n ct1 -pH"
+	local ct_pid=$output
+	[ -n "$ct_pid" ]
+	# The secondary first, then the primary, the way an admin rolls an upgrade.
+	local t0=$SECONDS
+	for n in beta alpha; do
+		run "$LAB" exec "$n" "dpkg -i $debs/ha-vz_${next}_amd64.deb 2>&1"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"heartbeat respawns it as the new version"* ]]
+		on "$n" "dpkg-query -W -f='\${Status} \${Version}' ha-vz"
+		[ "$output" = "install ok installed $next" ]
+	done
+	note "dpkg -i $next on beta, then alpha: $((SECONDS - t0)) s"
+	local addr
+	for n in alpha beta; do
+		# heartbeat respawned ha-vzd from the new binary: a new pid, serving the new version.
+		[ "$n" = alpha ] && addr=10.99.4.11 || addr=10.99.4.12
+		wait_on "$n" 60 "p=\$(pgrep -x ha-vzd) && [ \"\$p\" != '${pid_d[$n]}' ] &&
+			timeout 10 busybox wget -q -O - http://$addr:9664/metrics 2>/dev/null |
+			grep -q '^havz_node_info{.*version=\"$next\"'" "pgrep -a ha-vzd"
+		note "$n: the new ha-vzd served $next ${output}s after the poll began"
+		on "$n" "sha256sum $files; stat -c '%a %U' /etc/ha-vz/authkey"
+		[ "$output" = "${sums[$n]}" ]
+		on "$n" "cl_status hbstatus"
+		[[ "$output" == *"is running"* ]]
+	done
+	# ct1 kept running through both upgrades: the same init, its volume still Primary here.
+	on alpha "lxc-info -P /srv/ha-vz/ct1 -n ct1 -pH"
+	[ "$output" = "$ct_pid" ]
+	on alpha "/etc/ha.d/resource.d/ha-vz-container ct1 status; drbdadm role ct-ct1; drbdadm cstate ct-ct1"
+	[ "$output" = $'running\nPrimary/Secondary\nConnected' ]
+	on beta "/etc/ha.d/resource.d/ha-vz-container ct1 status || true"
+	[ "$output" != running ]
+	# Both new daemons exchanged their status: no warning (configs equal, peer answering).
+	wait_on alpha 60 "s=\$(ha-vz status 2>&1) && ! printf '%s' \"\$s\" | grep -q WARNING" "ha-vz status"
 }
 
 @test "lab: node-loss failover with RPO 0 (kill -9 alpha: beta runs ct1, no acknowledged write lost)" {
