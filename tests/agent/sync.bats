@@ -311,6 +311,51 @@ teardown_file() {
 	printf '%s\n' "$record" | on_alpha sh -c 'cat >/var/lib/ha-vz/sync/ha-vz.conf.sha256'
 }
 
+# Holds NODE's sync lock from a process of its own that writes its pid into the lock file, as
+# ha-vz does; prints that pid once the lock is held.
+hold_sync_lock() {
+	"on_$1" sh -c 'mkdir -p /run/ha-vz; exec 9>>/run/ha-vz/sync.lock; flock -n 9 || exit 1
+		echo $$ >/run/ha-vz/sync.lock; exec sleep 60' >/dev/null 2>&1 3>&- &
+	local n=50
+	while [ "$n" -gt 0 ]; do
+		if ! "on_$1" flock -n /run/ha-vz/sync.lock true 2>/dev/null; then
+			"on_$1" cat /run/ha-vz/sync.lock
+			return 0
+		fi
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+@test "sync: one sync at a time per node: a sync running on beta or on alpha refuses another (exit 5), nothing sent" {
+	local pid beta_before
+	on_alpha sh -c "echo '# one at a time' >>/etc/ha-vz/ha-vz.conf"
+	beta_before=$(on_beta cat /etc/ha-vz/ha-vz.conf | hash_of)
+	pid=$(hold_sync_lock beta) || fail "could not hold beta's sync lock"
+	sync_alpha
+	kill "$pid"
+	assert_status 5
+	assert_output_has "beta: sync: refused: another ha-vz sync runs on this node (pid $pid, lock /run/ha-vz/sync.lock)"
+	assert_output_has "sync: beta refused: its files are unchanged"
+	[ "$(on_beta cat /etc/ha-vz/ha-vz.conf | hash_of)" = "$beta_before" ] || fail "beta's file changed"
+	# What alpha staged on beta went with the refusal.
+	run on_beta ls -A /etc/ha-vz
+	refute_output_has ".sync"
+	pid=$(hold_sync_lock alpha) || fail "could not hold alpha's sync lock"
+	sync_alpha
+	kill "$pid"
+	assert_status 5
+	assert_output_has "sync: refused: another ha-vz sync runs on this node (pid $pid"
+	refute_output_has "beta: sync: refused"
+	refute_output_has "fetching beta's"
+	[ "$(on_beta cat /etc/ha-vz/ha-vz.conf | hash_of)" = "$beta_before" ] || fail "beta's file changed"
+	# Both locks released (their holders gone): the sync goes through.
+	sync_alpha
+	assert_status 0
+	[ "$(on_beta cat /etc/ha-vz/ha-vz.conf | hash_of)" = "$(on_alpha cat /etc/ha-vz/ha-vz.conf | hash_of)" ]
+}
+
 @test "sync: the host's own /etc and /var/lib were never written, no temporary directory is left" {
 	host_state >"$D/host-after"
 	grep -qx 'directory /etc/ha.d' "$D/host-after" || fail "host_state saw no /etc/ha.d"

@@ -94,8 +94,9 @@ void usage_sync(void)
 	       "Exit status: 0 synced, nothing to send, or --dry-run done, 1 ssh, rsync or a\n"
 	       "step on the peer failed, 2 usage error, 3 the configuration has errors (here\n"
 	       "or on the peer), 5 refused: the peer's copy changed since the last sync, or\n"
-	       "the records disagree (--force overwrites).\n",
-	       SYNC_STATE_DIR, HAVZ_DEFAULT_CONFIG);
+	       "the records disagree (--force overwrites), or another sync runs on this node\n"
+	       "or on the peer (%s).\n",
+	       SYNC_STATE_DIR, HAVZ_DEFAULT_CONFIG, SYNC_LOCK);
 }
 
 /* ssh options end up in rsync's -e, which rsync splits at spaces and unquotes. */
@@ -383,6 +384,10 @@ static int install_on_peer(const struct peer_link *l, const struct sync_file *co
 		       l->name);
 		return HAVZ_EXIT_CONFIG;
 	}
+	if (res->status == HAVZ_EXIT_REFUSED) {
+		qb_log(LOG_ERR, "sync: %s refused: its files are unchanged", l->name);
+		return HAVZ_EXIT_REFUSED;
+	}
 	if (res->status) {
 		qb_log(LOG_ERR, "sync: 'ha-vz sync --receive' on %s exited with status %d", l->name,
 		       res->status);
@@ -554,7 +559,7 @@ int cmd_sync(int argc, char **argv)
 	struct havz_config cfg;
 	struct utsname uts;
 	bool other = false;
-	int opt, rc;
+	int opt, rc, lock;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "c:n:kdfa:p:o:h", opts, NULL)) != -1) {
@@ -631,7 +636,13 @@ int cmd_sync(int argc, char **argv)
 		return HAVZ_EXIT_USAGE;
 	}
 	peer = havz_config_peer(&cfg, self);
+	lock = sync_lock_take();
+	if (lock < 0) {
+		havz_config_free(&cfg);
+		return lock == -EBUSY ? HAVZ_EXIT_REFUSED : HAVZ_EXIT_FAIL;
+	}
 	rc = sync_to_peer(&o, &cfg, self, peer);
+	close(lock);
 	havz_config_free(&cfg);
 	return rc;
 }

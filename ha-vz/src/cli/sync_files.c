@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/pidlock.h"
 #include "havz/files.h"
 #include "havz/sync.h"
 
@@ -96,4 +97,19 @@ int sync_check_secret(const char *who, const char *path)
 		return -EPERM;
 	}
 	return 0;
+}
+
+int sync_lock_take(void)
+{
+	pid_t holder;
+	int fd = havz_pidlock_take(SYNC_LOCK, &holder);
+
+	if (fd == -EBUSY)
+		qb_log(LOG_ERR,
+		       "sync: refused: another ha-vz sync runs on this node (pid %d, lock %s); "
+		       "run it again when that one has ended",
+		       (int)holder, SYNC_LOCK);
+	else if (fd < 0)
+		qb_log(LOG_ERR, "sync: cannot take the lock %s: %s", SYNC_LOCK, strerror(-fd));
+	return fd;
 }

@@ -9,11 +9,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/swstate.h"
 #include "havz/digest.h"
 
 #define SYNC_STATE_DIR "/var/lib/ha-vz/sync"
 #define SYNC_CONF_RECORD SYNC_STATE_DIR "/ha-vz.conf.sha256"
 #define SYNC_KEY_RECORD SYNC_STATE_DIR "/authkey.sha256"
+/* Held by the sync running on this node, sending or receiving (common/pidlock.h). */
+#define SYNC_LOCK HAVZ_RUN_DIR "/sync.lock"
 /* Larger than any ha-vz.conf the parser accepts (1 MiB). */
 #define SYNC_FILE_MAX (1024 * 1024 + 1)
 
@@ -34,6 +37,14 @@ int sync_staged_path(const char *target, char *out, size_t size);
  * "/._-" (the remote shell sees it).
  */
 bool sync_path_plain(const char *path);
+
+/*
+ * Takes SYNC_LOCK: one sync at a time on a node, as sender or receiver, so that two syncs
+ * (the same node twice, or both nodes toward each other) cannot interleave their checks,
+ * files and records. The fd to keep open; -EBUSY (logged, naming the holder's pid) or
+ * another -errno (logged).
+ */
+int sync_lock_take(void);
 
 /* A regular file (not a symlink), owned by root, mode 600. 0 or -errno, logged by who. */
 int sync_check_secret(const char *who, const char *path);

@@ -132,74 +132,114 @@ static int install(const struct staged *s)
 	return 0;
 }
 
+/*
+ * Where the staged copies are: conf beside ha-vz.conf; with a key, beside the key file the
+ * staged configuration names. Reads only. 0, or an exit status (logged).
+ */
+static int staged_paths(struct staged *conf, struct staged *key, bool with_key)
+{
+	struct havz_config cfg;
+	struct havz_buf text = { 0 };
+	int rc;
+
+	snprintf(conf->target, sizeof(conf->target), "%s", HAVZ_DEFAULT_CONFIG);
+	if (sync_staged_path(conf->target, conf->path, sizeof(conf->path)))
+		return HAVZ_EXIT_FAIL;
+	if (!with_key)
+		return HAVZ_EXIT_OK;
+	rc = havz_file_read(conf->path, SYNC_FILE_MAX - 1, &text);
+	if (!rc && !memchr(text.data, '\0', text.len))
+		rc = havz_config_parse(conf->path, text.data, &cfg, log_diag, NULL);
+	else if (!rc)
+		rc = -EINVAL;
+	havz_buf_free(&text);
+	if (rc) {
+		qb_log(LOG_ERR, "sync: %s: cannot find auth_key_file in it: %s", conf->path,
+		       rc == -EINVAL ? "not a valid configuration" : strerror(-rc));
+		discard(conf);
+		return HAVZ_EXIT_CONFIG;
+	}
+	snprintf(key->target, sizeof(key->target), "%s", cfg.auth_key_file);
+	havz_config_free(&cfg);
+	if (!sync_path_plain(key->target) ||
+	    sync_staged_path(key->target, key->path, sizeof(key->path))) {
+		qb_log(LOG_ERR, "sync: auth_key_file %s: not a plain path", key->target);
+		discard(conf);
+		return HAVZ_EXIT_CONFIG;
+	}
+	return HAVZ_EXIT_OK;
+}
+
+/* Removes a staged copy only if it holds what this sender sent (another's stays). */
+static void discard_if_sent(const struct staged *s)
+{
+	char hex[HAVZ_SHA256_HEX + 1];
+	struct stat st;
+
+	if (!lstat(s->path, &st) && S_ISREG(st.st_mode) &&
+	    !havz_file_sha256_hex(s->path, SYNC_FILE_MAX, hex) && !strcmp(hex, s->hex))
+		discard(s);
+}
+
+static int receive_locked(const struct staged *conf, const struct staged *key, bool with_key)
+{
+	int rc;
+
+	rc = check_staged(conf);
+	if (!rc && with_key) {
+		rc = check_staged(key);
+		if (!rc && sync_check_secret("sync", key->path))
+			rc = -EPERM;
+	}
+	if (rc) {
+		discard(conf);
+		if (with_key)
+			discard(key);
+		return HAVZ_EXIT_FAIL;
+	}
+	if (validate_staged(conf, key, with_key)) {
+		qb_log(LOG_ERR, "sync: the configuration sent has errors: %s left unchanged",
+		       conf->target);
+		discard(conf);
+		if (with_key)
+			discard(key);
+		return HAVZ_EXIT_CONFIG;
+	}
+	/* The key first: the configuration installed next may need it to render. */
+	if (with_key && install(key)) {
+		discard(conf);
+		discard(key);
+		return HAVZ_EXIT_FAIL;
+	}
+	if (install(conf)) {
+		discard(conf);
+		return HAVZ_EXIT_FAIL;
+	}
+	if (sync_record_write(SYNC_CONF_RECORD, conf->hex) ||
+	    (with_key && sync_record_write(SYNC_KEY_RECORD, key->hex)))
+		return HAVZ_EXIT_FAIL;
+	return cli_render(HAVZ_DEFAULT_CONFIG, "/", false);
+}
+
 int sync_receive(const char *conf_hex, const char *key_hex)
 {
 	struct staged conf = { .what = "ha-vz.conf", .hex = conf_hex };
 	struct staged key = { .what = "the cluster key", .hex = key_hex };
 	bool with_key = key_hex != NULL;
-	int rc;
+	int lock, rc;
 
-	snprintf(conf.target, sizeof(conf.target), "%s", HAVZ_DEFAULT_CONFIG);
-	if (sync_staged_path(conf.target, conf.path, sizeof(conf.path)))
-		return HAVZ_EXIT_FAIL;
-	if (with_key) {
-		/* The key's place is the one the staged configuration names. */
-		struct havz_config cfg;
-		struct havz_buf text = { 0 };
-
-		rc = havz_file_read(conf.path, SYNC_FILE_MAX - 1, &text);
-		if (!rc && !memchr(text.data, '\0', text.len))
-			rc = havz_config_parse(conf.path, text.data, &cfg, log_diag, NULL);
-		else if (!rc)
-			rc = -EINVAL;
-		havz_buf_free(&text);
-		if (rc) {
-			qb_log(LOG_ERR, "sync: %s: cannot find auth_key_file in it: %s", conf.path,
-			       rc == -EINVAL ? "not a valid configuration" : strerror(-rc));
-			discard(&conf);
-			return HAVZ_EXIT_CONFIG;
-		}
-		snprintf(key.target, sizeof(key.target), "%s", cfg.auth_key_file);
-		havz_config_free(&cfg);
-		if (!sync_path_plain(key.target) ||
-		    sync_staged_path(key.target, key.path, sizeof(key.path))) {
-			qb_log(LOG_ERR, "sync: auth_key_file %s: not a plain path", key.target);
-			discard(&conf);
-			return HAVZ_EXIT_CONFIG;
-		}
-	}
-	rc = check_staged(&conf);
-	if (!rc && with_key) {
-		rc = check_staged(&key);
-		if (!rc && sync_check_secret("sync", key.path))
-			rc = -EPERM;
-	}
-	if (rc) {
-		discard(&conf);
+	rc = staged_paths(&conf, &key, with_key);
+	if (rc)
+		return rc;
+	lock = sync_lock_take();
+	if (lock < 0) {
+		/* Nothing of this node's changed; what this sender staged goes. */
+		discard_if_sent(&conf);
 		if (with_key)
-			discard(&key);
-		return HAVZ_EXIT_FAIL;
+			discard_if_sent(&key);
+		return lock == -EBUSY ? HAVZ_EXIT_REFUSED : HAVZ_EXIT_FAIL;
 	}
-	if (validate_staged(&conf, &key, with_key)) {
-		qb_log(LOG_ERR, "sync: the configuration sent has errors: %s left unchanged",
-		       conf.target);
-		discard(&conf);
-		if (with_key)
-			discard(&key);
-		return HAVZ_EXIT_CONFIG;
-	}
-	/* The key first: the configuration installed next may need it to render. */
-	if (with_key && install(&key)) {
-		discard(&conf);
-		discard(&key);
-		return HAVZ_EXIT_FAIL;
-	}
-	if (install(&conf)) {
-		discard(&conf);
-		return HAVZ_EXIT_FAIL;
-	}
-	if (sync_record_write(SYNC_CONF_RECORD, conf_hex) ||
-	    (with_key && sync_record_write(SYNC_KEY_RECORD, key_hex)))
-		return HAVZ_EXIT_FAIL;
-	return cli_render(HAVZ_DEFAULT_CONFIG, "/", false);
+	rc = receive_locked(&conf, &key, with_key);
+	close(lock);
+	return rc;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/pidlock.h"
 #include "havz/files.h"
 #include "havz/switchover.h"
 
@@ -28,56 +29,18 @@ int64_t havz_realtime_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static pid_t read_pid(const char *path)
-{
-	struct havz_buf b = { 0 };
-	long v = 0;
-
-	if (!havz_file_read(path, 64, &b) && b.data)
-		v = strtol(b.data, NULL, 10);
-	havz_buf_free(&b);
-	return v > 0 ? (pid_t)v : 0;
-}
-
 int havz_swlock_take(int *holder)
 {
-	char pid[32];
-	int fd, n;
+	pid_t pid;
+	int rc = havz_pidlock_take(LOCK_PATH, &pid);
 
-	*holder = 0;
-	if (havz_mkdir_parents(HAVZ_RUN_DIR, 0755))
-		return -errno;
-	fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int err = errno;
-
-		close(fd);
-		*holder = read_pid(LOCK_PATH);
-		return err == EWOULDBLOCK ? -EBUSY : -err;
-	}
-	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (ftruncate(fd, 0) || pwrite(fd, pid, (size_t)n, 0) != n) {
-		close(fd);
-		return -EIO;
-	}
-	return fd;
+	*holder = (int)pid;
+	return rc;
 }
 
 bool havz_swlock_busy(void)
 {
-	int fd = open(LOCK_PATH, O_RDONLY | O_CLOEXEC);
-	bool busy = false;
-
-	if (fd < 0)
-		return false;
-	if (flock(fd, LOCK_SH | LOCK_NB))
-		busy = errno == EWOULDBLOCK;
-	else
-		flock(fd, LOCK_UN);
-	close(fd);
-	return busy;
+	return havz_pidlock_busy(LOCK_PATH);
 }
 
 static void agent_path(const char *name, char *out, size_t size)
@@ -106,7 +69,7 @@ bool havz_agent_busy(const char *name)
 	pid_t pid;
 
 	agent_path(name, path, sizeof(path));
-	pid = read_pid(path);
+	pid = havz_pidfile_read(path);
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
