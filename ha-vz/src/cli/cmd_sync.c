@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/peer_ssh.h"
 #include "cli/sync_files.h"
 #include "common/log.h"
 #include "common/run.h"
@@ -27,30 +28,11 @@
 #include "havz/parse.h"
 #include "havz/sync.h"
 
-#define SSH_OPTIONS_MAX 8
-#define SSH_OPTION_LEN 256
-#define SSH_TIMEOUT_MS 120000
-#define ARGV_MAX (16 + 2 * SSH_OPTIONS_MAX)
-
 struct sync_opts {
 	const char *config;
 	const char *node;
-	const char *peer_address;
-	const char *ssh_options[SSH_OPTIONS_MAX];
-	size_t n_ssh_options;
-	char ssh_port[8]; /* empty: ssh's default */
+	struct peer_ssh_opts peer;
 	bool key, dry_run, force;
-};
-
-/* How the peer is reached: ssh's argv prefix and rsync's -e command and host part. */
-struct peer_link {
-	const char *name;
-	char address[HAVZ_ADDR_MAX];
-	char login[HAVZ_ADDR_MAX + 8];	/* root@ADDR, for ssh */
-	char remote[HAVZ_ADDR_MAX + 8]; /* root@ADDR or root@[ADDR], for rsync */
-	char rsh[SSH_OPTIONS_MAX * (SSH_OPTION_LEN + 4) + 128];
-	const char *ssh[ARGV_MAX];
-	size_t n_ssh;
 };
 
 /* One file that sync sends, with what is known about it on both nodes. */
@@ -84,11 +66,7 @@ void usage_sync(void)
 	       "  -k, --key                send the cluster key (auth_key_file) too, mode 600\n"
 	       "  -d, --dry-run            show the difference and the verdict; change nothing\n"
 	       "  -f, --force              overwrite a peer's copy that changed since the last "
-	       "sync\n"
-	       "  -a, --peer-address ADDR  reach the peer there, not at its management address\n"
-	       "  -p, --ssh-port N         ssh port on the peer\n"
-	       "  -o, --ssh-option OPT     passed to ssh as -o OPT (repeatable, no spaces)\n"
-	       "  -h, --help               this text\n\n"
+	       "sync\n" PEER_SSH_USAGE "  -h, --help               this text\n\n"
 	       "The peer runs 'ha-vz sync --receive SHA256 [--key-sha256 SHA256]' (sync does\n"
 	       "this over ssh; see ha-vz(8)).\n\n"
 	       "Exit status: 0 synced, nothing to send, or --dry-run done, 1 ssh, rsync or a\n"
@@ -97,156 +75,6 @@ void usage_sync(void)
 	       "the records disagree (--force overwrites), or another sync runs on this node\n"
 	       "or on the peer (%s).\n",
 	       SYNC_STATE_DIR, HAVZ_DEFAULT_CONFIG, SYNC_LOCK);
-}
-
-/* ssh options end up in rsync's -e, which rsync splits at spaces and unquotes. */
-static bool ssh_option_ok(const char *opt)
-{
-	if (!opt[0] || strlen(opt) >= SSH_OPTION_LEN || opt[0] == '-')
-		return false;
-	for (const char *p = opt; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '\'' || *p == '"' || *p == '\\')
-			return false;
-	return true;
-}
-
-static void link_init(struct peer_link *l, const struct sync_opts *o, const char *name,
-		      const char *address)
-{
-	size_t n = 0, len;
-
-	l->name = name;
-	snprintf(l->address, sizeof(l->address), "%s", address);
-	snprintf(l->login, sizeof(l->login), "root@%s", address);
-	snprintf(l->remote, sizeof(l->remote), strchr(address, ':') ? "root@[%s]" : "root@%s",
-		 address);
-	l->ssh[n++] = "ssh";
-	l->ssh[n++] = "-o";
-	l->ssh[n++] = "BatchMode=yes";
-	l->ssh[n++] = "-o";
-	l->ssh[n++] = "ConnectTimeout=10";
-	if (o->ssh_port[0]) {
-		l->ssh[n++] = "-p";
-		l->ssh[n++] = o->ssh_port;
-	}
-	for (size_t i = 0; i < o->n_ssh_options; i++) {
-		l->ssh[n++] = "-o";
-		l->ssh[n++] = o->ssh_options[i];
-	}
-	l->n_ssh = n;
-	l->rsh[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		len = strlen(l->rsh);
-		snprintf(l->rsh + len, sizeof(l->rsh) - len, "%s%s", i ? " " : "", l->ssh[i]);
-	}
-}
-
-/* Prints what a peer-side command said, each line under the peer's name. */
-static void relay(const char *who, const struct havz_run_result *res)
-{
-	const char *p = res->output;
-
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-
-		qb_log(LOG_NOTICE, "%s: %.*s", who, (int)n, p);
-		p += n + (p[n] == '\n');
-	}
-	if (res->truncated)
-		qb_log(LOG_NOTICE, "%s: (output cut)", who);
-}
-
-static int run_peer(const char *const argv[], struct havz_run_result *res)
-{
-	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
-	char line[1024];
-	int rc;
-
-	ro.timeout_ms = SSH_TIMEOUT_MS;
-	ro.capture = true;
-	havz_run_format_argv(argv, line, sizeof(line));
-	qb_log(LOG_DEBUG, "sync: running %s", line);
-	rc = havz_run(argv, &ro, res);
-	if (rc)
-		qb_log(LOG_ERR, "sync: %s: %s", argv[0],
-		       rc == -ETIMEDOUT ? "timed out" : strerror(-rc));
-	return rc;
-}
-
-static void explain_ssh_failure(const struct peer_link *l, const struct havz_run_result *res)
-{
-	relay("ssh", res);
-	qb_log(LOG_ERR,
-	       "sync: cannot log in to %s as %s with ssh (exit status %d). sync uses root's "
-	       "own ssh keys without asking for a password: on this node, as root, run "
-	       "'ssh-copy-id %s' and then 'ssh %s true' once to check the login and accept %s's "
-	       "host key",
-	       l->name, l->login, res->status, l->login, l->login, l->name);
-}
-
-/* Runs `ha-vz WORDS...` on the peer: only fixed words and checked hex reach its shell. */
-static int ssh_peer(const struct peer_link *l, const char *const words[],
-		    struct havz_run_result *res)
-{
-	const char *argv[ARGV_MAX + 8];
-	size_t n = 0;
-
-	for (size_t i = 0; i < l->n_ssh; i++)
-		argv[n++] = l->ssh[i];
-	argv[n++] = "--";
-	argv[n++] = l->login;
-	for (size_t i = 0; words[i] && n < ARGV_MAX + 7; i++)
-		argv[n++] = words[i];
-	argv[n] = NULL;
-	return run_peer(argv, res);
-}
-
-static int check_login(const struct peer_link *l, struct havz_run_result *res)
-{
-	static const char *const words[] = { "ha-vz", "--version", NULL };
-
-	qb_log(LOG_NOTICE, "sync: logging in to %s as %s", l->name, l->login);
-	if (ssh_peer(l, words, res))
-		return -EIO;
-	if (res->status == 255) {
-		explain_ssh_failure(l, res);
-		return -EIO;
-	}
-	if (res->status) {
-		relay(l->name, res);
-		qb_log(LOG_ERR, "sync: %s: 'ha-vz --version' exited with status %d%s", l->name,
-		       res->status, res->status == 127 ? ": is ha-vz installed there?" : "");
-		return -EIO;
-	}
-	relay(l->name, res);
-	return 0;
-}
-
-/* rsync with the peer; args are its own options and paths after "-e SSH". */
-static int rsync_peer(const struct peer_link *l, const char *const args[],
-		      struct havz_run_result *res)
-{
-	const char *argv[16];
-	size_t n = 0;
-
-	argv[n++] = "rsync";
-	argv[n++] = "-e";
-	argv[n++] = l->rsh;
-	for (size_t i = 0; args[i] && n < 15; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	if (run_peer(argv, res))
-		return -EIO;
-	if (res->status) {
-		relay("rsync", res);
-		if (res->status == 255 || strstr(res->output, "ssh:"))
-			explain_ssh_failure(l, res);
-		else
-			qb_log(LOG_ERR, "sync: rsync with %s exited with status %d", l->name,
-			       res->status);
-		return -EIO;
-	}
-	return 0;
 }
 
 /*
@@ -278,7 +106,7 @@ static int fetch(const struct peer_link *l, struct sync_file *files, size_t n_fi
 	snprintf(dst, sizeof(dst), "%s/", tmp);
 	args[a++] = dst;
 	args[a] = NULL;
-	return rsync_peer(l, args, res);
+	return peer_rsync(l, args, res);
 }
 
 /* The hashes of what was fetched, and the verdict on each file. */
@@ -358,7 +186,7 @@ static int send_file(const struct peer_link *l, const struct sync_file *f,
 	args[a++] = f->local_path;
 	args[a++] = dst;
 	args[a] = NULL;
-	return rsync_peer(l, args, res);
+	return peer_rsync(l, args, res);
 }
 
 static int install_on_peer(const struct peer_link *l, const struct sync_file *conf,
@@ -372,11 +200,11 @@ static int install_on_peer(const struct peer_link *l, const struct sync_file *co
 	else
 		words[4] = NULL;
 	qb_log(LOG_NOTICE, "sync: %s checks, installs and renders what it got", l->name);
-	if (ssh_peer(l, words, res))
+	if (peer_ssh(l, words, res))
 		return HAVZ_EXIT_FAIL;
-	relay(l->name, res);
+	peer_relay(l->name, res);
 	if (res->status == 255) {
-		explain_ssh_failure(l, res);
+		peer_explain_ssh_failure(l, res);
 		return HAVZ_EXIT_FAIL;
 	}
 	if (res->status == HAVZ_EXIT_CONFIG) {
@@ -470,8 +298,8 @@ static int sync_to_peer(const struct sync_opts *o, const struct havz_config *cfg
 		free(l);
 		return HAVZ_EXIT_FAIL;
 	}
-	link_init(l, o, peer->name, o->peer_address ? o->peer_address : peer->management);
-	if (check_login(l, res) || fetch(l, files, n_files, tmp, res))
+	peer_link_init(l, "sync", &o->peer, peer);
+	if (peer_check_login(l, res) || fetch(l, files, n_files, tmp, res))
 		goto out;
 	for (size_t i = 0; i < n_files; i++) {
 		if (judge(l, &files[i], o->force))
@@ -555,7 +383,6 @@ int cmd_sync(int argc, char **argv)
 	struct sync_opts o = { .config = HAVZ_DEFAULT_CONFIG };
 	const char *receive = NULL, *key_sha = NULL;
 	const struct havz_node *self, *peer;
-	unsigned long long port;
 	struct havz_config cfg;
 	struct utsname uts;
 	bool other = false;
@@ -571,32 +398,10 @@ int cmd_sync(int argc, char **argv)
 		case 'd': o.dry_run = true; break;
 		case 'f': o.force = true; break;
 		case 'a':
-			if (havz_check_address(optarg)) {
-				qb_log(LOG_ERR,
-				       "sync: --peer-address '%s': not an IPv4 or IPv6 address",
-				       optarg);
-				return HAVZ_EXIT_USAGE;
-			}
-			o.peer_address = optarg;
-			break;
 		case 'p':
-			if (havz_parse_uint(optarg, 1, 65535, &port)) {
-				qb_log(LOG_ERR, "sync: --ssh-port '%s': not a port (1 to 65535)",
-				       optarg);
-				return HAVZ_EXIT_USAGE;
-			}
-			snprintf(o.ssh_port, sizeof(o.ssh_port), "%llu", port);
-			break;
 		case 'o':
-			if (!ssh_option_ok(optarg) || o.n_ssh_options == SSH_OPTIONS_MAX) {
-				qb_log(LOG_ERR,
-				       "sync: --ssh-option '%s': one ssh option as KEY=VALUE, "
-				       "without "
-				       "spaces or quotes (at most %d of them)",
-				       optarg, SSH_OPTIONS_MAX);
+			if (peer_ssh_option(&o.peer, "sync", opt, optarg))
 				return HAVZ_EXIT_USAGE;
-			}
-			o.ssh_options[o.n_ssh_options++] = optarg;
 			break;
 		case 'R': receive = optarg; break;
 		case 'K': key_sha = optarg; break;
