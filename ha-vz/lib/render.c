@@ -65,7 +65,8 @@ int havz_render_drbd_global(const struct havz_config *cfg, struct havz_buf *out)
 	if (fencing)
 		havz_buf_printf(out, "\t\tfence-peer \"%s\";\n\t\tafter-resync-target \"%s\";\n",
 				HAVZ_FENCE_PEER, HAVZ_UNFENCE_PEER);
-	havz_buf_printf(out, "\t\tsplit-brain \"/usr/lib/drbd/notify-split-brain.sh root\";\n");
+	/* The alert hooks hear of it (their stock mail hook replaces DRBD's notify script). */
+	havz_buf_printf(out, "\t\tsplit-brain \"%s\";\n", HAVZ_SPLIT_BRAIN);
 	havz_buf_printf(out, "\t}\n}\n");
 	return out->err;
 }

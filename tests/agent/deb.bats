@@ -78,7 +78,8 @@ teardown_file() {
 	[ "$status" -eq 0 ]
 	for f in ./usr/sbin/ha-vz ./usr/sbin/ha-vzd ./usr/lib/ocf/resource.d/ha-vz/container \
 		./usr/lib/ha-vz/ocf-container ./usr/lib/ha-vz/drbd-fence-peer \
-		./usr/lib/ha-vz/drbd-unfence-peer ./etc/ha.d/resource.d/ha-vz-container \
+		./usr/lib/ha-vz/drbd-unfence-peer ./usr/lib/ha-vz/drbd-split-brain \
+		./etc/ha.d/resource.d/ha-vz-container \
 		./etc/ha.d/resource.d/ha-vz-drbd ./etc/ha.d/resource.d/ha-vz-mount \
 		./etc/ha-vz/ha-vz.conf.example ./etc/ha-vz/hooks/post-restore.d/50-gratuitous-arp \
 		./etc/ha-vz/alerts.d/10-syslog ./etc/ha-vz/alerts.d/50-mail \

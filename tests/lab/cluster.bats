@@ -97,15 +97,7 @@ teardown_file() {
 	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
 	local conf=/etc/ha-vz/ha-vz.conf b=10.99.4.12 sum0 sum1
 	# The admin's set-up: root's key on alpha authorized on beta, beta's own host keys, its sshd.
-	on beta "ssh-keygen -A >/dev/null && sed -i 's/^root:![^:]*:/root:*:/' /etc/shadow &&
-		mkdir -p -m 755 /run/sshd && /usr/sbin/sshd"
-	on alpha "install -d -m 700 /root/.ssh && rm -f /root/.ssh/id_ed25519* &&
-		ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519 && cat /root/.ssh/id_ed25519.pub"
-	local pub=$output
-	on beta "install -d -m 700 /root/.ssh && printf '%s\n' '$pub' >/root/.ssh/authorized_keys &&
-		chmod 600 /root/.ssh/authorized_keys"
-	on alpha "for i in \$(seq 1 40); do ssh-keyscan -t ed25519 $b >/root/.ssh/known_hosts 2>/dev/null &&
-		[ -s /root/.ssh/known_hosts ] && exit 0; sleep 0.5; done; exit 1"
+	lab_ssh_setup alpha beta "$b"
 	on beta "sha256sum $conf | cut -d' ' -f1"
 	sum0=$output
 

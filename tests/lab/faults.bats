@@ -3,7 +3,8 @@
 # file, configured only from `ha-vz render` of tests/lab/lab.conf. In order: cold start with
 # ha-vzd running under heartbeat; a container crash recovered by ha-vzd on the same node; a
 # replication-link cut fenced through the management link (never two primaries); a container
-# that keeps failing handed over to the peer by ha-vzd (hb_standby).
+# that keeps failing handed over to the peer by ha-vzd (hb_standby); a split brain made by hand,
+# which DRBD keeps (both sides) and the split-brain alert reports on each node.
 # Timings are printed as TAP comments, never asserted.
 
 load helpers
@@ -229,4 +230,86 @@ log_lines() {
 	note "probe: $output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" lost=0 "* ]]
+}
+
+@test "faults: a split brain made by hand (alpha forced Primary while apart): DRBD keeps both sides, each node's alert fires, status warns; split-brain resolve saves alpha's side, then resyncs it from beta" {
+	need_cluster
+	probe_reset
+	"$LAB" heal-link alpha replication || true
+	on beta "drbdadm role ct-ct1"
+	[ "$output" = Primary/Secondary ] || skip "ct1 is not on beta (the handover test did not pass)"
+	on beta "dd if=/dev/urandom of=/srv/ha-vz/ct1/before-split bs=1M count=2 conv=fsync 2>/dev/null &&
+		sha256sum /srv/ha-vz/ct1/before-split | cut -d' ' -f1"
+	local sum=$output
+	[ "${#sum}" -eq 64 ]
+	run "$LAB" cut-link alpha replication
+	[ "$status" -eq 0 ]
+	# beta's fence-peer handler outdates alpha's disk through alpha's ha-vzd.
+	wait_on alpha 120 "drbdadm dstate ct-ct1 2>/dev/null | grep -q ^Outdated/" "drbdadm cstate ct-ct1; drbdadm dstate ct-ct1"
+	# What ha-vz never does and an admin can: fencing off by hand, alpha forced Primary, and
+	# a file written there (alpha's side is the one to be given up, and saved first).
+	on alpha "dev=\$(drbdadm sh-dev ct-ct1) && drbdsetup disk-options \$dev --fencing=dont-care &&
+		drbdadm primary --force ct-ct1 && drbdadm role ct-ct1 && mkdir -p /mnt/sb &&
+		mount \$dev /mnt/sb && echo 'written on alpha while apart' >/mnt/sb/written-on-alpha &&
+		sync && umount /mnt/sb"
+	[[ "$output" == Primary/* ]]
+	on beta "dd if=/dev/urandom of=/srv/ha-vz/ct1/after-split bs=1M count=1 conv=fsync 2>/dev/null"
+	local fa fb
+	fa=$(log_lines alpha)
+	fb=$(log_lines beta)
+	run "$LAB" heal-link alpha replication
+	[ "$status" -eq 0 ]
+	# Both Primary at the handshake: after-sb-2pri disconnect; DRBD runs the split-brain
+	# handler on each node, which runs the alert hooks (the stock 10-syslog one logs it).
+	local n from
+	for n in alpha beta; do
+		[ "$n" = alpha ] && from=$fa || from=$fb
+		wait_on "$n" 120 "tail -n +$((from + 1)) /var/log/messages | grep -q 'ha-vz-alert.*split-brain container ct1 on $n .*DRBD split brain on ct-ct1'" \
+			"drbdadm cstate ct-ct1; tail -n +$((from + 1)) /var/log/messages | grep -i -e split -e drbd | tail -8"
+		note "$n: the split-brain alert fired ${output} s after the heal"
+		on "$n" "drbdadm cstate ct-ct1"
+		[ "$output" = StandAlone ]
+		on "$n" "ha-vz status | grep WARNING; ha-vz status --json | grep -o '\"drbd_standalone\":\[[^]]*\]'"
+		[[ "$output" == *"WARNING: ct1: its DRBD resource ct-ct1 is StandAlone on this node"* ]]
+		[[ "$output" == *'"drbd_standalone":["ct1"]'* ]]
+	done
+	on alpha "tail -n +$((fa + 1)) /var/log/messages | grep 'ha-vz-alert.*split-brain' | tail -1"
+	note "alpha: ${output#*ha-vz-alert}"
+	# Nothing was discarded: beta still runs ct1 on its data, alpha is still Primary (unmounted).
+	on beta "/etc/ha.d/resource.d/ha-vz-container ct1 status; sha256sum /srv/ha-vz/ct1/before-split | cut -d' ' -f1; test -f /srv/ha-vz/ct1/after-split"
+	[ "$output" = "running"$'\n'"$sum" ]
+	on alpha "drbdadm role ct-ct1"
+	[[ "$output" == Primary/* ]]
+
+	# The way back: on alpha, the side given up, keeping beta's. It logs in to beta by ssh.
+	lab_ssh_setup alpha beta 10.99.4.12
+	run "$LAB" exec alpha "ha-vz split-brain resolve ct1 --keep alpha 2>&1"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--keep alpha names this node: run it on beta"* ]]
+	run "$LAB" exec alpha "ha-vz split-brain resolve ct1 --keep beta --dry-run 2>&1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"of alpha's side differ from beta's"* ]]
+	on alpha "drbdadm cstate ct-ct1; ls /var/lib/ha-vz/split-brain | grep -c 'tar.gz\$' || true"
+	[ "$output" = $'StandAlone\n0' ]
+	local t0=$SECONDS
+	run "$LAB" exec -t 400 alpha "ha-vz split-brain resolve ct1 --keep beta 2>&1"
+	echo "$output"
+	printf '%s\n' "$output" | grep -e 'differ' -e 'saved' -e 'kept' | log_to_tap
+	[ "$status" -eq 0 ]
+	note "split-brain resolve on alpha: $((SECONDS - t0)) s"
+	# alpha's side is in the tarball (mode 600): its file, not beta's files.
+	on alpha "f=\$(ls /var/lib/ha-vz/split-brain/ct1-*-alpha.tar.gz) && stat -c %a \$f &&
+		tar -xzOf \$f written-on-alpha && { tar -tzf \$f | grep -c after-split || true; }"
+	[ "$output" = $'600\nwritten on alpha while apart\n0' ]
+	run "$LAB" wait-sync beta 180
+	echo "$output"
+	[ "$status" -eq 0 ]
+	note "resynced from beta $output s after the resolve"
+	on alpha "drbdadm role ct-ct1; drbdadm dstate ct-ct1"
+	[ "$output" = $'Secondary/Primary\nUpToDate/UpToDate' ]
+	on beta "/etc/ha.d/resource.d/ha-vz-container ct1 status; sha256sum /srv/ha-vz/ct1/before-split | cut -d' ' -f1; test ! -e /srv/ha-vz/ct1/written-on-alpha"
+	[ "$output" = "running"$'\n'"$sum" ]
+	run "$LAB" exec alpha "ha-vz status 2>&1"
+	[[ "$output" != *"StandAlone"* ]]
 }

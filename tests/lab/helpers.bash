@@ -61,3 +61,20 @@ wait_on() {
 uptime_of() {
 	"$LAB" exec "$1" "cut -d' ' -f1 /proc/uptime"
 }
+
+# Lets root on FROM log in to root on TO by ssh (FROM's own key, TO's sshd started with its
+# host keys made now, TO's key in FROM's known_hosts), as an admin sets up ha-vz sync and
+# ha-vz split-brain. TO_ADDR is TO's management address.
+lab_ssh_setup() {
+	local from=$1 to=$2 to_addr=$3 pub
+	on "$to" "ssh-keygen -A >/dev/null && sed -i 's/^root:![^:]*:/root:*:/' /etc/shadow &&
+		mkdir -p -m 755 /run/sshd && { pgrep -x sshd >/dev/null || /usr/sbin/sshd; }" || return 1
+	on "$from" "install -d -m 700 /root/.ssh && rm -f /root/.ssh/id_ed25519* &&
+		ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519 && cat /root/.ssh/id_ed25519.pub" ||
+		return 1
+	pub=$output
+	on "$to" "install -d -m 700 /root/.ssh && printf '%s\n' '$pub' >/root/.ssh/authorized_keys &&
+		chmod 600 /root/.ssh/authorized_keys" || return 1
+	on "$from" "for i in \$(seq 1 40); do ssh-keyscan -t ed25519 $to_addr >/root/.ssh/known_hosts 2>/dev/null &&
+		[ -s /root/.ssh/known_hosts ] && exit 0; sleep 0.5; done; exit 1"
+}

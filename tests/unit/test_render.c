@@ -41,7 +41,7 @@ static const char drbd_global_default[] =
 	    "\thandlers {\n"
 	    "\t\tfence-peer \"" HAVZ_FENCE_PEER "\";\n"
 	    "\t\tafter-resync-target \"" HAVZ_UNFENCE_PEER "\";\n"
-	    "\t\tsplit-brain \"/usr/lib/drbd/notify-split-brain.sh root\";\n"
+	    "\t\tsplit-brain \"" HAVZ_SPLIT_BRAIN "\";\n"
 	    "\t}\n"
 	    "}\n";
 
@@ -63,29 +63,28 @@ static void test_drbd_global(void **state)
 
 static void test_drbd_global_dont_care(void **state)
 {
-	static const char want[] =
-		HDR "# DRBD 8.4 syntax (the module in Debian 12's kernel).\n"
-		    "\n"
-		    "global {\n"
-		    "\tusage-count no;\n"
-		    "}\n"
-		    "\n"
-		    "common {\n"
-		    "\tnet {\n"
-		    "\t\tprotocol A;\n"
-		    "\t\tafter-sb-0pri discard-least-changes;\n"
-		    "\t\tafter-sb-1pri consensus;\n"
-		    "\t\tafter-sb-2pri call-pri-lost-after-sb;\n"
-		    "\t}\n"
-		    "\tdisk {\n"
-		    "\t\tresync-rate 1536K;\n"
-		    "\t\tc-plan-ahead 0;\n"
-		    "\t\tfencing dont-care;\n"
-		    "\t}\n"
-		    "\thandlers {\n"
-		    "\t\tsplit-brain \"/usr/lib/drbd/notify-split-brain.sh root\";\n"
-		    "\t}\n"
-		    "}\n";
+	static const char want[] = HDR "# DRBD 8.4 syntax (the module in Debian 12's kernel).\n"
+				       "\n"
+				       "global {\n"
+				       "\tusage-count no;\n"
+				       "}\n"
+				       "\n"
+				       "common {\n"
+				       "\tnet {\n"
+				       "\t\tprotocol A;\n"
+				       "\t\tafter-sb-0pri discard-least-changes;\n"
+				       "\t\tafter-sb-1pri consensus;\n"
+				       "\t\tafter-sb-2pri call-pri-lost-after-sb;\n"
+				       "\t}\n"
+				       "\tdisk {\n"
+				       "\t\tresync-rate 1536K;\n"
+				       "\t\tc-plan-ahead 0;\n"
+				       "\t\tfencing dont-care;\n"
+				       "\t}\n"
+				       "\thandlers {\n"
+				       "\t\tsplit-brain \"" HAVZ_SPLIT_BRAIN "\";\n"
+				       "\t}\n"
+				       "}\n";
 	struct havz_config cfg;
 	struct havz_buf out = { 0 };
 	char *text = subst(BASE_CONF, "alpha\n",

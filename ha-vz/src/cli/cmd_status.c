@@ -8,13 +8,16 @@
  *  "config_sync":{"sha256":"9f86d0…","peer_sha256":"9f86d0…","same":true},
  *  "peer":{"name":"beta","reachable":true,"checked_ms_ago":420},
  *  "containers":[{"name":"web","where":"here","node":"alpha","state":"running",
- *                 "restarts":0}]}
+ *                 "restarts":0}],
+ *  "drbd_standalone":[]}
  *
  * config_sync compares the SHA-256 of this node's ha-vz.conf on disk with
  * the peer's in its last STATUS answer: peer_sha256 and same are null while
  * the peer's is not known (unreachable, or an older ha-vzd), sha256 when this
  * node's file cannot be read. ("config" was already the path: keys are only
  * added.)
+ * drbd_standalone names the containers whose DRBD resource is StandAlone here
+ * (/proc/drbd, read by this command): not replicating, as after a split brain.
  * peer.reachable is null before ha-vzd first asked; where is "here",
  * "peer", "nowhere" or "unknown"; node and state are null unless the
  * container runs on a node. Keys are only ever added (version counts
@@ -38,6 +41,7 @@
 #include "havz/config.h"
 #include "havz/digest.h"
 #include "havz/files.h"
+#include "havz/metrics.h"
 #include "havz/switchover.h"
 
 #define IPC_NAME "ha-vz"
@@ -209,6 +213,63 @@ static void print_volume_reports(const char *path)
 		}
 	}
 	havz_config_free(&cfg);
+}
+
+/*
+ * The containers whose DRBD resource is StandAlone on this node (/proc/drbd): not
+ * replicating, as after a split brain (DRBD keeps both sides and disconnects) or a
+ * disconnect by hand. Into names (n of them, at most max).
+ */
+static size_t standalone_containers(const struct havz_config *cfg, const char **names, size_t max)
+{
+	struct havz_drbd_dev *devs;
+	struct havz_buf text = { 0 };
+	size_t n_devs = 0, n = 0;
+
+	devs = calloc(HAVZ_DRBD_DEVS_MAX, sizeof(*devs));
+	if (!devs)
+		return 0;
+	if (havz_file_read("/proc/drbd", 1 << 20, &text) == 0 && text.data &&
+	    havz_proc_drbd_parse(text.data, devs, HAVZ_DRBD_DEVS_MAX, &n_devs) == 0)
+		for (size_t i = 0; i < cfg->n_containers && n < max; i++)
+			for (size_t j = 0; j < n_devs; j++)
+				if (devs[j].minor == cfg->containers[i].minor &&
+				    !strcmp(devs[j].cstate, "standalone"))
+					names[n++] = cfg->containers[i].name;
+	havz_buf_free(&text);
+	free(devs);
+	return n;
+}
+
+static void print_standalone(const char *path)
+{
+	const char *names[HAVZ_CONTAINERS_MAX];
+	struct havz_config cfg;
+	size_t n;
+
+	if (havz_config_load(path, &cfg, quiet, NULL))
+		return;
+	n = standalone_containers(&cfg, names, HAVZ_CONTAINERS_MAX);
+	for (size_t i = 0; i < n; i++)
+		printf("\nWARNING: %s: its DRBD resource ct-%s is StandAlone on this node: not "
+		       "replicating. After a split brain (the split-brain alert) DRBD keeps both "
+		       "sides: on the node whose side is given up, run 'ha-vz split-brain resolve "
+		       "%s --keep OTHER-NODE' (it saves that side first)\n",
+		       names[i], names[i], names[i]);
+	havz_config_free(&cfg);
+}
+
+static void json_standalone(const struct havz_config *cfg)
+{
+	const char *names[HAVZ_CONTAINERS_MAX];
+	size_t n = cfg ? standalone_containers(cfg, names, HAVZ_CONTAINERS_MAX) : 0;
+
+	printf(",\"drbd_standalone\":[");
+	for (size_t i = 0; i < n; i++) {
+		printf("%s", i ? "," : "");
+		json_str(names[i]);
+	}
+	printf("]");
 }
 
 /* The switchovers run from this node: one line per container (ha-vz switchover). */
@@ -467,6 +528,7 @@ static void print_json(char *text, const char *path)
 	json_last_switchovers();
 	json_fence_state();
 	json_fence_device();
+	json_standalone(have_cfg ? &cfg : NULL);
 	printf("}\n");
 	if (have_cfg)
 		havz_config_free(&cfg);
@@ -550,6 +612,7 @@ int cmd_status(int argc, char **argv)
 		print_last_switchover();
 		print_fence_state();
 		print_fence_device();
+		print_standalone(path ? path : HAVZ_DEFAULT_CONFIG);
 	}
 	free(buf);
 	return HAVZ_EXIT_OK;

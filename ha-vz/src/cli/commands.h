@@ -59,6 +59,8 @@ int cmd_switchover(int argc, char **argv);
 void usage_switchover(void);
 int cmd_sync(int argc, char **argv);
 void usage_sync(void);
+int cmd_split_brain(int argc, char **argv);
+void usage_split_brain(void);
 
 /* fence-test's exit status for a device's answer, and its one-line description. */
 enum havz_bmc_answer;

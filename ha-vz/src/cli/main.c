@@ -26,6 +26,8 @@ static const struct cli_command commands[] = {
 	  cmd_switchover, usage_switchover },
 	{ "sync", "send ha-vz.conf (and --key the cluster key) to the peer, checked there",
 	  cmd_sync, usage_sync },
+	{ "split-brain", "after a DRBD split brain: save this side, then resync it from --keep",
+	  cmd_split_brain, usage_split_brain },
 	{ "drill", "check, list and report the failover drills' records", cmd_drill, usage_drill },
 	{ "hooks-run", "run one phase of the checkpoint hooks (to try them)", cmd_hooks_run,
 	  usage_hooks_run },
