@@ -61,6 +61,8 @@ teardown_file() {
 			promtool check metrics </tmp/scrape-$addr && grep -c '^havz_' /tmp/scrape-$addr"
 		note "promtool check metrics: the live scrape of $addr:$port passes ($output havz_ samples)"
 		[ "$output" -gt 10 ]
+		on beta "grep -E '^havz_(drbd_resources|drbd_connections|container_up|node_info)' /tmp/scrape-$addr"
+		printf '%s\n' "$output" | log_to_tap
 	done
 	# Not served on the clients' network: alpha's address there refuses the connection.
 	run "$LAB" exec beta "timeout 20 bash -c 'exec 3<>/dev/tcp/10.99.1.11/$port' 2>&1"
