@@ -31,10 +31,11 @@ need_cluster() {
 
 AGENT=/etc/ha.d/resource.d/ha-vz-container
 
-# Scenarios not yet seen passing in a full run: skipped, with the reason, unless asked for.
+# Scenarios not yet seen passing reliably: skipped, with the reason, unless asked for. (e)
+# passed once in two runs (2026-12-02), (g) was not run since its fixes.
 need_verified() {
 	[ "${HAVZ_LAB_FENCE_ALL:-0}" = 1 ] ||
-		skip "not yet seen passing in a full lab run (HAVZ_LAB_FENCE_ALL=1 runs it)"
+		skip "not yet seen passing reliably (HAVZ_LAB_FENCE_ALL=1 runs it)"
 }
 
 # Waits on the host up to SECS seconds until NODE's qemu is gone (a fence powered it off).
@@ -87,10 +88,13 @@ probe_reset() {
 
 # The sampler (lab sampler) for scenario NAME, in the background; its file is $SAMPLES.
 sampler_start() {
+	# One that a failed test left running.
+	sampler_stop
 	SAMPLES=$BATS_FILE_TMPDIR/samples-$1
 	export SAMPLES
 	: >"$SAMPLES"
-	"$LAB" sampler "$SAMPLES" 3>&- </dev/null >/dev/null 2>&1 &
+	# A process group of its own (its readers are subshells and lab-ctl): stopped as a whole.
+	setsid "$LAB" sampler "$SAMPLES" 3>&- </dev/null >/dev/null 2>&1 &
 	echo $! >"$BATS_FILE_TMPDIR/sampler.pid"
 	date +%s.%N >"$SAMPLES.fault"
 }
@@ -99,7 +103,7 @@ sampler_stop() {
 	local pid
 	[ -f "$BATS_FILE_TMPDIR/sampler.pid" ] || return 0
 	pid=$(cat "$BATS_FILE_TMPDIR/sampler.pid")
-	kill "$pid" 2>/dev/null || true
+	kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
 	rm -f "$BATS_FILE_TMPDIR/sampler.pid"
 	# Let a round in flight write its line.
 	sleep 5
@@ -389,7 +393,6 @@ log_lines() { "$LAB" exec "$1" "wc -l </var/log/messages"; }
 }
 
 @test "fencing (b): heartbeat killed on the primary, links up: that node is reset or fenced, the peer takes over" {
-	need_verified
 	need_cluster
 	local p s fault from sum
 	p=$(holder)
@@ -401,7 +404,11 @@ log_lines() { "$LAB" exec "$1" "wc -l </var/log/messages"; }
 	sampler_start hbkill
 	fault=$(uptime_of "$s")
 	mark_fault
-	on "$p" "kill -9 \$(pidof heartbeat)"
+	# Every heartbeat process, the master control process with them: pidof misses the
+	# master (its argv is retitled "heartbeat: master control process"; the master then
+	# respawns the children it loses), pkill -x matches the process name. None may be left.
+	on "$p" "pkill -9 -x heartbeat; for i in \$(seq 1 40); do pgrep -x heartbeat >/dev/null || exit 0; sleep 0.5; done
+		ps -o pid,ppid,stat,comm | grep -e heartbeat -e PID; exit 1"
 	wait_power_off "$p" 300
 	wait_on "$s" 300 "drbdadm role ct-ct1 | grep -q ^Primary/ && [ \"\$($AGENT ct1 status)\" = running ]" \
 		"cat /proc/drbd; tail -30 /var/log/messages"
@@ -440,14 +447,35 @@ log_lines() { "$LAB" exec "$1" "wc -l </var/log/messages"; }
 	powered beta
 	on "$s" "drbdadm role ct-ct1"
 	[[ "$output" == Secondary/* ]]
-	# Heal: the cluster is whole, no split brain.
-	for n in alpha beta; do "$LAB" heal-link "$n" all; done
+	# Heal the partition: the cluster links first. (A fence link back while the nodes still
+	# cannot reach each other lets a pending fence-peer power the peer off, as it must.)
+	"$LAB" heal-link "$p" cluster
 	run "$LAB" wait-sync "$p" 300
 	echo "$output"
-	[ "$status" -eq 0 ]
+	if [ "$status" -ne 0 ]; then
+		"$LAB" status >&2
+		for n in alpha beta; do
+			echo "--- $n's console:" >&2
+			"$LAB" console "$n" 2>&1 | tail -40 >&2
+			echo "--- $n's syslog:" >&2
+			"$LAB" exec "$n" "grep -i -e stonith -e fence -e drbd /var/log/messages | tail -40" >&2 || true
+		done
+		return 1
+	fi
 	note "healed: UpToDate/UpToDate after $output s"
+	# Then the fence devices: nobody is fenced once the nodes reach each other again.
+	for n in alpha beta; do "$LAB" heal-link "$n" fence; done
+	sleep 30
+	powered alpha
+	powered beta
 	on "$p" "drbdadm role ct-ct1"
-	[ "$output" = Primary/Secondary ]
+	if [ "$output" != Primary/Secondary ]; then
+		for n in alpha beta; do
+			echo "--- $n: $("$LAB" exec "$n" "drbdadm role ct-ct1; $AGENT ct1 status")" >&2
+			"$LAB" exec "$n" "grep -e heartbeat -e ResourceManager -e ha-vz-drbd -e mach_down /var/log/messages | tail -25" >&2 || true
+		done
+		return 1
+	fi
 	on "$s" "drbdadm cstate ct-ct1"
 	[ "$output" = Connected ]
 	probe_finish "$p" nofence "$fault"
