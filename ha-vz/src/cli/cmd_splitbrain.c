@@ -39,7 +39,6 @@
 #define TAR_TIMEOUT_MS (30 * 60 * 1000)
 
 struct resolve {
-	const struct havz_config *cfg;
 	const struct havz_container *ct;
 	const struct havz_node *self, *peer;
 	char res[HAVZ_NAME_MAX + 8];	    /* ct-NAME */
@@ -80,8 +79,9 @@ void usage_split_brain(void)
 	       SPLIT_BRAIN_DIR, HAVZ_DEFAULT_CONFIG, SPLIT_BRAIN_LOCK);
 }
 
-/* Runs a local command; with out, its output (trimmed) into it. 0 when it exited 0. */
-static int run_local(struct resolve *r, const char *const argv[], unsigned timeout_ms, bool quiet)
+/* Runs a local command; its first output line into r->run.output. 0 when it exited 0, else
+ * -errno with the failure logged. */
+static int run_local(struct resolve *r, const char *const argv[], unsigned timeout_ms)
 {
 	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
 	char line[512];
@@ -96,15 +96,12 @@ static int run_local(struct resolve *r, const char *const argv[], unsigned timeo
 		r->run.output[strcspn(r->run.output, "\n")] = '\0';
 		return 0;
 	}
-	if (!quiet) {
-		if (rc)
-			qb_log(LOG_ERR, "split-brain: %s: %s", line,
-			       rc == -ETIMEDOUT ? "timed out" : strerror(-rc));
-		else {
-			peer_relay(argv[0], &r->run);
-			qb_log(LOG_ERR, "split-brain: %s exited with status %d", line,
-			       r->run.status);
-		}
+	if (rc)
+		qb_log(LOG_ERR, "split-brain: %s: %s", line,
+		       rc == -ETIMEDOUT ? "timed out" : strerror(-rc));
+	else {
+		peer_relay(argv[0], &r->run);
+		qb_log(LOG_ERR, "split-brain: %s exited with status %d", line, r->run.status);
 	}
 	return rc ? rc : -EIO;
 }
@@ -114,7 +111,7 @@ static int drbd_query(struct resolve *r, const char *what)
 {
 	const char *argv[] = { "drbdadm", what, r->res, NULL };
 
-	return run_local(r, argv, 30000, false);
+	return run_local(r, argv, 30000);
 }
 
 /* Runs WORDS on the peer; 0 when it exited 0, its first line in r->run.output. */
@@ -195,10 +192,10 @@ static int open_this_side(struct resolve *r)
 	if (strncmp(r->run.output, "Primary/", 8)) {
 		qb_log(LOG_NOTICE, "split-brain: promoting %s here to read this side (read-only)",
 		       r->res);
-		if (run_local(r, fencing_off, 30000, false))
+		if (run_local(r, fencing_off, 30000))
 			return -EIO;
 		r->fencing_off = true;
-		if (run_local(r, primary, 30000, false))
+		if (run_local(r, primary, 30000))
 			return -EIO;
 	}
 	if (havz_ct_mount_check(r->ct) == 0) {
@@ -210,7 +207,7 @@ static int open_this_side(struct resolve *r)
 		qb_log(LOG_ERR, "split-brain: cannot make %s: %s", r->mnt, strerror(errno));
 		return -errno;
 	}
-	if (run_local(r, mount_ro, 120000, false))
+	if (run_local(r, mount_ro, 120000))
 		return -EIO;
 	r->mounted_here = true;
 	return 0;
@@ -220,7 +217,7 @@ static void close_this_side(struct resolve *r)
 {
 	const char *umount[] = { "umount", r->mnt, NULL };
 
-	if (r->mounted_here && !run_local(r, umount, 120000, false)) {
+	if (r->mounted_here && !run_local(r, umount, 120000)) {
 		r->mounted_here = false;
 		rmdir(r->mnt);
 	}
@@ -281,7 +278,7 @@ static int save_difference(struct resolve *r)
 			      "-czf", r->out, "-T",   r->list,		NULL };
 	struct stat st;
 
-	if (run_local(r, tar, TAR_TIMEOUT_MS, false)) {
+	if (run_local(r, tar, TAR_TIMEOUT_MS)) {
 		unlink(r->out);
 		qb_log(LOG_ERR, "split-brain: could not save this side: nothing was discarded");
 		return -EIO;
@@ -320,7 +317,7 @@ static int reconnect(struct resolve *r)
 	const char *peer_cstate[] = { "drbdadm", "cstate", r->res, NULL };
 	const char *peer_connect[] = { "drbdadm", "connect", r->res, NULL };
 
-	if (run_local(r, secondary, 60000, false) || run_local(r, discard, 60000, false))
+	if (run_local(r, secondary, 60000) || run_local(r, discard, 60000))
 		return -EIO;
 	qb_log(LOG_NOTICE, "split-brain: %s here reconnects with --discard-my-data", r->res);
 	if (on_peer(r, peer_cstate, false))
@@ -333,7 +330,7 @@ static int reconnect(struct resolve *r)
 	if (wait_connected(r))
 		return -EIO;
 	/* The configured fencing back (drbdadm adjust applies the rendered disk options). */
-	if (r->fencing_off && run_local(r, adjust, 60000, false))
+	if (r->fencing_off && run_local(r, adjust, 60000))
 		qb_log(LOG_WARNING, "split-brain: run 'drbdadm adjust %s' to restore its fencing",
 		       r->res);
 	return 0;
@@ -464,7 +461,6 @@ int cmd_split_brain(int argc, char **argv)
 		rc = HAVZ_EXIT_FAIL;
 		goto out;
 	}
-	r->cfg = &cfg;
 	r->dry_run = dry_run;
 	r->self = havz_config_node(&cfg, node);
 	r->ct = havz_config_container(&cfg, argv[optind + 1]);
