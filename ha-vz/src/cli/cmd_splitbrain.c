@@ -83,27 +83,20 @@ void usage_split_brain(void)
  * -errno with the failure logged. */
 static int run_local(struct resolve *r, const char *const argv[], unsigned timeout_ms)
 {
-	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
-	char line[512];
-	int rc;
+	int rc = havz_run_logged("split-brain", argv, timeout_ms, &r->run);
 
-	ro.timeout_ms = timeout_ms;
-	ro.capture = true;
-	havz_run_format_argv(argv, line, sizeof(line));
-	qb_log(LOG_DEBUG, "split-brain: running %s", line);
-	rc = havz_run(argv, &ro, &r->run);
-	if (!rc && r->run.status == 0) {
+	if (rc)
+		return rc;
+	if (r->run.status == 0) {
 		r->run.output[strcspn(r->run.output, "\n")] = '\0';
 		return 0;
 	}
-	if (rc)
-		qb_log(LOG_ERR, "split-brain: %s: %s", line,
-		       rc == -ETIMEDOUT ? "timed out" : strerror(-rc));
-	else {
-		peer_relay(argv[0], &r->run);
-		qb_log(LOG_ERR, "split-brain: %s exited with status %d", line, r->run.status);
-	}
-	return rc ? rc : -EIO;
+	char line[1024];
+
+	havz_run_format_argv(argv, line, sizeof(line));
+	peer_relay(argv[0], &r->run);
+	qb_log(LOG_ERR, "split-brain: %s exited with status %d", line, r->run.status);
+	return -EIO;
 }
 
 /* drbdadm WHAT RES here: its first line into r->run.output. */

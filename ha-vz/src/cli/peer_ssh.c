@@ -103,23 +103,6 @@ void peer_relay(const char *prefix, const struct havz_run_result *res)
 		qb_log(LOG_NOTICE, "%s: (output cut)", prefix);
 }
 
-static int run_peer(const char *who, const char *const argv[], struct havz_run_result *res)
-{
-	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
-	char line[1024];
-	int rc;
-
-	ro.timeout_ms = SSH_TIMEOUT_MS;
-	ro.capture = true;
-	havz_run_format_argv(argv, line, sizeof(line));
-	qb_log(LOG_DEBUG, "%s: running %s", who, line);
-	rc = havz_run(argv, &ro, res);
-	if (rc)
-		qb_log(LOG_ERR, "%s: %s: %s", who, argv[0],
-		       rc == -ETIMEDOUT ? "timed out" : strerror(-rc));
-	return rc;
-}
-
 void peer_explain_ssh_failure(const struct peer_link *l, const struct havz_run_result *res)
 {
 	peer_relay("ssh", res);
@@ -143,7 +126,7 @@ int peer_ssh(const struct peer_link *l, const char *const words[], struct havz_r
 	for (size_t i = 0; words[i] && n < PEER_ARGV_MAX + 7; i++)
 		argv[n++] = words[i];
 	argv[n] = NULL;
-	return run_peer(l->who, argv, res);
+	return havz_run_logged(l->who, argv, SSH_TIMEOUT_MS, res);
 }
 
 int peer_check_login(const struct peer_link *l, struct havz_run_result *res)
@@ -179,7 +162,7 @@ int peer_rsync(const struct peer_link *l, const char *const args[], struct havz_
 	for (size_t i = 0; args[i] && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	if (run_peer(l->who, argv, res))
+	if (havz_run_logged(l->who, argv, SSH_TIMEOUT_MS, res))
 		return -EIO;
 	if (res->status) {
 		peer_relay("rsync", res);

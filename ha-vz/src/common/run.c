@@ -196,3 +196,21 @@ int havz_run(const char *const argv[], const struct havz_run_opts *opts,
 		res->status = 128 + WTERMSIG(wstatus);
 	return rc;
 }
+
+int havz_run_logged(const char *who, const char *const argv[], unsigned timeout_ms,
+		    struct havz_run_result *res)
+{
+	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+	char line[1024];
+	int rc;
+
+	ro.timeout_ms = timeout_ms;
+	ro.capture = true;
+	havz_run_format_argv(argv, line, sizeof(line));
+	qb_log(LOG_DEBUG, "%s: running %s", who, line);
+	rc = havz_run(argv, &ro, res);
+	if (rc)
+		qb_log(LOG_ERR, "%s: %s: %s", who, line,
+		       rc == -ETIMEDOUT ? "timed out" : strerror(-rc));
+	return rc;
+}

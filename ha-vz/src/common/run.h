@@ -44,6 +44,14 @@ struct havz_run_result {
 int havz_run(const char *const argv[], const struct havz_run_opts *opts,
 	     struct havz_run_result *res);
 
+/*
+ * havz_run with its output captured, the command line logged at debug under WHO and a
+ * failure to run it (not its exit status: the caller judges that) logged as an error.
+ * Returns what havz_run returns.
+ */
+int havz_run_logged(const char *who, const char *const argv[], unsigned timeout_ms,
+		    struct havz_run_result *res);
+
 /* Formats argv as one shell-quoted line, for logs and --dry-run. */
 void havz_run_format_argv(const char *const argv[], char *out, size_t size);
 
