@@ -314,13 +314,20 @@ teardown_file() {
 # Holds NODE's sync lock from a process of its own that writes its pid into the lock file, as
 # ha-vz does; prints that pid once the lock is held.
 hold_sync_lock() {
-	"on_$1" sh -c 'mkdir -p /run/ha-vz; exec 9>>/run/ha-vz/sync.lock; flock -n 9 || exit 1
+	# Emptied first: a pid an earlier holder left there is not this holder's.
+	"on_$1" sh -c 'mkdir -p /run/ha-vz && : >/run/ha-vz/sync.lock'
+	"on_$1" sh -c 'exec 9>>/run/ha-vz/sync.lock; flock -n 9 || exit 1
 		echo $$ >/run/ha-vz/sync.lock; exec sleep 60' >/dev/null 2>&1 3>&- &
-	local n=50
+	# Up to 30 s: on a loaded host (an ISO build beside it) 5 s were once too few. The pid
+	# is written after the lock is taken: wait for both.
+	local n=300 holder
 	while [ "$n" -gt 0 ]; do
 		if ! "on_$1" flock -n /run/ha-vz/sync.lock true 2>/dev/null; then
-			"on_$1" cat /run/ha-vz/sync.lock
-			return 0
+			holder=$("on_$1" cat /run/ha-vz/sync.lock)
+			if [ -n "$holder" ]; then
+				echo "$holder"
+				return 0
+			fi
 		fi
 		sleep 0.1
 		n=$((n - 1))
