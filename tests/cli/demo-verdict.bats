@@ -44,8 +44,13 @@ GOOD="acked=120 present=120 lost=0 corrupt=0 last_before=3.1 first_after=9.8 rto
 	assert_output_has "Usage: tests/lab/demo-verdict PROBE SHA_BEFORE SHA_AFTER"
 }
 
-@test "demo: its exit status is demo-verdict's" {
-	# The demo's last command decides its status (set -e): it must be the verdict.
-	# shellcheck disable=SC2016 # the line as written in the script
-	[ "$(tail -1 "$BATS_TEST_DIRNAME/../lab/demo")" = '"$here/demo-verdict" "$probe" "$sum" "$after"' ]
+@test "demo: its exit status is demo-verdict's and its drill record's" {
+	# The demo's last command decides its status: both verdicts must be in it.
+	local demo=$BATS_TEST_DIRNAME/../lab/demo
+	# shellcheck disable=SC2016 # the lines as written in the script
+	[ "$(tail -1 "$demo")" = '[ "$rc" -eq 0 ] && [ "$drill_ok" -eq 0 ]' ] || fail "last line: $(tail -1 "$demo")"
+	# shellcheck disable=SC2016
+	grep -qxF '"$here/demo-verdict" "$probe" "$sum" "$after" || rc=$?' "$demo" || fail "no verdict's rc"
+	# shellcheck disable=SC2016
+	grep -qxF '"$havz" drill check "$record" || {' "$demo" || fail "no drill check"
 }
