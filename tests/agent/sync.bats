@@ -316,10 +316,11 @@ teardown_file() {
 hold_sync_lock() {
 	# Emptied first: a pid an earlier holder left there is not this holder's.
 	"on_$1" sh -c 'mkdir -p /run/ha-vz && : >/run/ha-vz/sync.lock'
-	"on_$1" sh -c 'exec 9>>/run/ha-vz/sync.lock; flock -n 9 || exit 1
+	# flock -w, not -n: the poll below takes the lock for an instant too, and a holder that
+	# met it there gave up at once (the test then failed, twice in CI-like runs).
+	"on_$1" sh -c 'exec 9>>/run/ha-vz/sync.lock; flock -w 20 9 || exit 1
 		echo $$ >/run/ha-vz/sync.lock; exec sleep 60' >/dev/null 2>&1 3>&- &
-	# Up to 30 s: on a loaded host (an ISO build beside it) 5 s were once too few. The pid
-	# is written after the lock is taken: wait for both.
+	# Up to 30 s. The pid is written after the lock is taken: wait for both.
 	local n=300 holder
 	while [ "$n" -gt 0 ]; do
 		if ! "on_$1" flock -n /run/ha-vz/sync.lock true 2>/dev/null; then
