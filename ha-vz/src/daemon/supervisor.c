@@ -3,7 +3,8 @@
  * The supervisor thread: every monitor_interval, ask the peer for its
  * STATUS, then for each container this node holds (its mount point is
  * mounted) run the agent's monitor and act on the verdict of
- * havz_supervise_step. The lock is never held while a program runs.
+ * havz_supervise_step (under Pacemaker only the peer poll: its monitors own the
+ * containers). The lock is never held while a program runs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +34,8 @@
 /* What one round needs, copied under the lock. */
 struct round {
 	struct havz_policy policy;
+	/* Under Pacemaker its monitors restart and move the containers: no double supervision. */
+	bool containers_by_pacemaker;
 	unsigned interval_ms;
 	char config[HAVZ_PATH_MAX];
 	struct {
@@ -74,6 +77,7 @@ static int round_take(struct havzd *d, struct round *r)
 	r->policy.max_restarts = d->cfg->max_restarts;
 	r->policy.window_ms = d->cfg->restart_window_ms;
 	r->interval_ms = d->cfg->monitor_interval_ms;
+	r->containers_by_pacemaker = d->cfg->stack == HAVZ_STACK_PACEMAKER;
 	snprintf(r->config, sizeof(r->config), "%s", d->config_path);
 	r->cts = calloc(d->cfg->n_containers ? d->cfg->n_containers : 1, sizeof(*r->cts));
 	if (r->cts) {
@@ -496,7 +500,8 @@ static void *supervisor_main(void *arg)
 			mountinfo = mountinfo_read();
 			if (!mountinfo)
 				qb_log(LOG_ERR, "supervisor: cannot read /proc/self/mountinfo");
-			for (size_t i = 0; mountinfo && i < r.n_cts; i++) {
+			for (size_t i = 0; mountinfo && !r.containers_by_pacemaker && i < r.n_cts;
+			     i++) {
 				pthread_mutex_lock(&d->lock);
 				bool quit = d->quit;
 				pthread_mutex_unlock(&d->lock);
