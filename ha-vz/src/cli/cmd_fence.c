@@ -55,6 +55,34 @@ static bool heartbeat_says_dead(const char *peer)
 	return dead;
 }
 
+/*
+ * Has corosync's membership lost the peer (runtime.members.ID.status "left",
+ * ID as ha-vz render numbers the nodes)? Its knet links are the same
+ * networks ha-vzd is reached over: as with heartbeat, asking would only wait
+ * for the connection to time out.
+ */
+static bool corosync_says_left(const struct havz_config *cfg, const struct havz_node *peer)
+{
+	char key[64];
+	const char *argv[] = { "corosync-cmapctl", "-g", key, NULL };
+	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+	struct havz_run_result *res = malloc(sizeof(*res));
+	size_t len;
+	bool left;
+
+	if (!res)
+		return false;
+	snprintf(key, sizeof(key), "runtime.members.%zu.status", (size_t)(peer - cfg->nodes) + 1);
+	ro.capture = true;
+	ro.timeout_ms = 3000;
+	/* It prints "KEY (str) = left". */
+	left = havz_run(argv, &ro, res) == 0 && res->status == 0;
+	len = left ? strcspn(res->output, "\n") : 0;
+	left = left && len >= 7 && !strncmp(res->output + len - 7, " = left", 7);
+	free(res);
+	return left;
+}
+
 struct fence_ask {
 	const struct havz_config *cfg;
 	const struct havz_node *self, *peer;
@@ -78,6 +106,14 @@ static int fence_ask_peer(void *ctx)
 		qb_log(LOG_WARNING,
 		       "fence-peer: %s: heartbeat declared %s dead on every link: not asking its "
 		       "ha-vzd (unreachable there too)",
+		       a->res, a->peer->name);
+		status = FENCE_UNREACHABLE;
+		goto out;
+	}
+	if (a->cfg->stack == HAVZ_STACK_PACEMAKER && corosync_says_left(a->cfg, a->peer)) {
+		qb_log(LOG_WARNING,
+		       "fence-peer: %s: corosync's membership lost %s on every link: not asking "
+		       "its ha-vzd (unreachable there too)",
 		       a->res, a->peer->name);
 		status = FENCE_UNREACHABLE;
 		goto out;
@@ -127,7 +163,8 @@ void usage_fence_peer(void)
 	       "DRBD's fence-peer handler: asks the peer node's ha-vzd to outdate its disk\n"
 	       "of RES (default: $DRBD_RESOURCE, as DRBD sets it), over the control port\n"
 	       "on the management network, authenticated with the cluster key. Under\n"
-	       "heartbeat, a peer that heartbeat has declared dead is not asked: exit 5.\n"
+	       "heartbeat, a peer that heartbeat has declared dead is not asked, nor under\n"
+	       "Pacemaker one that corosync's membership lost: exit 5.\n"
 	       "With fencing = resource-and-stonith, a peer that cannot be asked is powered\n"
 	       "off through its fence device after the survivor rules (ha-vz.conf(5)):\n"
 	       "exit 7 only when the device confirmed it off, else 1 (nothing promoted).\n"

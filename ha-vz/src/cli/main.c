@@ -100,7 +100,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ha-vz: unknown command '%s'; see 'ha-vz --help'\n", argv[i]);
 		return HAVZ_EXIT_USAGE;
 	}
-	havz_log_init("ha-vz", HAVZ_LOG_STDERR, verbose);
+	/* DRBD sets DRBD_RESOURCE for its handlers (fence-peer, unfence-peer, split-brain). */
+	havz_log_init("ha-vz",
+		      getenv("DRBD_RESOURCE") ? HAVZ_LOG_STDERR_AND_SYSLOG : HAVZ_LOG_STDERR,
+		      verbose);
 	rc = cmd->run(argc - i, argv + i);
 	havz_log_fini();
 	return rc;
