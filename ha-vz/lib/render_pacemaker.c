@@ -148,9 +148,10 @@ static void ms_text(char *out, size_t size, unsigned ms)
 
 static void drbd_clone(struct havz_buf *out, const struct havz_container *ct)
 {
-	char id[64], set[80], res[48];
+	char id[64], set[80], res[48], minor[16];
 
 	snprintf(id, sizeof(id), "drbd-%s", ct->name);
+	snprintf(minor, sizeof(minor), "%u", ct->minor);
 	snprintf(res, sizeof(res), "ct-%s", ct->name);
 	havz_buf_printf(out, "      <clone id=\"%s-clone\">\n", id);
 	snprintf(set, sizeof(set), "%s-clone-meta", id);
@@ -160,15 +161,18 @@ static void drbd_clone(struct havz_buf *out, const struct havz_container *ct)
 	nvpair(out, "          ", set, "promoted-node-max", "1");
 	nvpair(out, "          ", set, "clone-max", "2");
 	nvpair(out, "          ", set, "clone-node-max", "1");
-	nvpair(out, "          ", set, "notify", "true");
+	/* ocf:ha-vz:drbd reads DRBD's own state and needs no notifications (each one is an
+	 * agent call on the failover's path). */
+	nvpair(out, "          ", set, "notify", "false");
 	havz_buf_printf(out, "        </meta_attributes>\n");
 	havz_buf_printf(out,
-			"        <primitive id=\"%s\" class=\"ocf\" provider=\"linbit\" "
+			"        <primitive id=\"%s\" class=\"ocf\" provider=\"ha-vz\" "
 			"type=\"drbd\">\n",
 			id);
 	snprintf(set, sizeof(set), "%s-params", id);
 	havz_buf_printf(out, "          <instance_attributes id=\"%s\">\n", set);
 	nvpair(out, "            ", set, "drbd_resource", res);
+	nvpair(out, "            ", set, "minor", minor);
 	havz_buf_printf(out, "          </instance_attributes>\n          <operations>\n");
 	/* Two monitors need two intervals: one per role. */
 	op(out, id, "monitor", "29s", "20s", "Promoted");
@@ -177,7 +181,6 @@ static void drbd_clone(struct havz_buf *out, const struct havz_container *ct)
 	op(out, id, "stop", "0s", "100s", NULL);
 	op(out, id, "promote", "0s", "90s", NULL);
 	op(out, id, "demote", "0s", "90s", NULL);
-	op(out, id, "notify", "0s", "90s", NULL);
 	havz_buf_printf(out, "          </operations>\n        </primitive>\n      </clone>\n");
 }
 
@@ -188,8 +191,8 @@ static void filesystem(struct havz_buf *out, const struct havz_container *ct)
 	snprintf(id, sizeof(id), "fs-%s", ct->name);
 	snprintf(dev, sizeof(dev), "/dev/drbd%u", ct->minor);
 	havz_buf_printf(out,
-			"      <primitive id=\"%s\" class=\"ocf\" provider=\"heartbeat\" "
-			"type=\"Filesystem\">\n",
+			"      <primitive id=\"%s\" class=\"ocf\" provider=\"ha-vz\" "
+			"type=\"mount\">\n",
 			id);
 	snprintf(set, sizeof(set), "%s-params", id);
 	havz_buf_printf(out, "        <instance_attributes id=\"%s\">\n", set);
@@ -318,6 +321,10 @@ int havz_render_cib(const struct havz_config *cfg, struct havz_buf *out)
 	if (stonith) {
 		ms_text(v, sizeof(v), cfg->fence_delay_ms);
 		nvpair(out, "        ", "havz-options", "priority-fencing-delay", v);
+		/* A fence powers the node off, as the heartbeat side and DRBD's fence-peer do: a
+		 * reboot would bring it back on its own, and the fence-peer handler, which finds it
+		 * on again, would power it off a second time. */
+		nvpair(out, "        ", "havz-options", "stonith-action", "off");
 	}
 	havz_buf_printf(out, "      </cluster_property_set>\n    </crm_config>\n    <nodes>\n");
 	for (size_t k = 0; k < cfg->n_nodes; k++)

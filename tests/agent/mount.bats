@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# drbd/ha-vz-mount, the heartbeat resource script for a container's file system, against
+# drbd/ha-vz-mount, the heartbeat resource script for a container's file system (and
+# resource-agents/mount, the OCF agent around it under Pacemaker), against
 # real mounts: an ext4 image on a loop device, mounted only inside a private mount
 # namespace (held by a sleeping process; every command enters it with nsenter), so that
 # nothing leaks to the host's mounts.
@@ -297,4 +298,57 @@ mount_count() {
 	hvm /dev/null "$MNT" ext4 start
 	[ "$status" -eq 1 ]
 	[ "$output" = "ha-vz-mount: /dev/null on $MNT: /dev/null is not a block device" ]
+}
+
+# The OCF agent (resource-agents/mount, ocf:ha-vz:mount under Pacemaker) around ha-vz-mount.
+ocfm() {
+	local action=$1
+	shift
+	run nsenter -t "$NSPID" -m -- env HAVZ_MOUNT_SCRIPT="$MOUNTSCRIPT" "$@" \
+		"$ROOT/resource-agents/mount" "$action"
+}
+
+@test "ocf:ha-vz:mount: meta-data is well-formed and names Filesystem's parameters" {
+	run "$ROOT/resource-agents/mount" meta-data
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | xmllint --noout -
+	for p in device directory fstype; do
+		[[ "$output" == *"<parameter name=\"$p\" required=\"1\""* ]]
+	done
+	run "$ROOT/resource-agents/mount" reload
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"ocf-exit-reason:action 'reload' is not implemented"* ]]
+}
+
+@test "ocf:ha-vz:mount: monitor 7, start, monitor 0, stop, monitor 7 (OCF exit codes)" {
+	local p=(OCF_RESKEY_device="$LOOP" OCF_RESKEY_directory="$MNT" OCF_RESKEY_fstype=ext4)
+	ocfm monitor "${p[@]}"
+	[ "$status" -eq 7 ]
+	ocfm validate-all "${p[@]}"
+	[ "$status" -eq 0 ]
+	ocfm start "${p[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(ns_mounts_of "$LOOP")" = "$LOOP $MNT ext4" ]
+	ocfm monitor "${p[@]}"
+	[ "$status" -eq 0 ]
+	ocfm stop "${p[@]}"
+	[ "$status" -eq 0 ]
+	[ -z "$(ns_mounts_of "$LOOP")" ]
+	ocfm monitor "${p[@]}"
+	[ "$status" -eq 7 ]
+}
+
+@test "ocf:ha-vz:mount: a missing or bad parameter is OCF_ERR_CONFIGURED, naming it; nothing mounted" {
+	ocfm start OCF_RESKEY_device="$LOOP" OCF_RESKEY_fstype=ext4
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:parameter directory is not set"* ]]
+	ocfm start OCF_RESKEY_device="$LOOP" OCF_RESKEY_directory="$MNT" OCF_RESKEY_fstype=btrfs
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"ocf-exit-reason:ha-vz-mount: fstype 'btrfs' is not supported"* ]]
+	[ -z "$(ns_mounts_of "$LOOP")" ]
+	# A device that is no block device: start fails (generic error), with ha-vz-mount's reason.
+	ocfm start OCF_RESKEY_device="$TESTDIR/fs.img" OCF_RESKEY_directory="$MNT" OCF_RESKEY_fstype=ext4
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ocf-exit-reason:"* ]]
+	[ -z "$(ns_mounts_of "$LOOP")" ]
 }

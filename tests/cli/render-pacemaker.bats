@@ -133,8 +133,8 @@ corosync_test() {
 	crm_simulate -x "$T/live.xml" -S -O "$T/running.xml" >/dev/null
 	run crm_simulate -x "$T/running.xml" --node-fail alpha -S
 	assert_status 0
-	assert_output_has "Fence (reboot) alpha 'peer is no longer part of the cluster'"
-	assert_output_has "Fencing alpha (reboot)"
+	assert_output_has "Fence (off) alpha 'peer is no longer part of the cluster'"
+	assert_output_has "Fencing alpha (off)"
 }
 
 @test "pacemaker: a container without checkpoint = switchover may not migrate; priority-fencing-delay is fence_delay" {

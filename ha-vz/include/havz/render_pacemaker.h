@@ -4,7 +4,7 @@
  * corosync.conf (knet on the configured links, two_node), its authkey
  * (derived from the cluster key, so both nodes render the same one) and
  * the cluster configuration (CIB XML): per container a promotable
- * ocf:linbit:drbd, the filesystem, ocf:ha-vz:container with allow-migrate,
+ * ocf:ha-vz:drbd, ocf:ha-vz:mount, ocf:ha-vz:container with allow-migrate,
  * colocation and order, and a fence_ipmilan device per node. Pure: text in
  * a buffer, nothing written.
  */
