@@ -20,16 +20,7 @@ teardown_file() {
 
 @test "lab: cluster cold start (both VMs, DRBD UpToDate/UpToDate, heartbeat, ct1 on alpha)" {
 	need_lab
-	local t0=$SECONDS rc=0
-	"$LAB" up >"$BATS_FILE_TMPDIR/up.log" 2>&1 || rc=$?
-	log_to_tap <"$BATS_FILE_TMPDIR/up.log"
-	[ "$rc" -eq 0 ]
-	note "boot of both VMs (with image check): $((SECONDS - t0)) s"
-	t0=$SECONDS
-	"$LAB" cluster-init >"$BATS_FILE_TMPDIR/init.log" 2>&1 || rc=$?
-	grep -v '^render: wrote' "$BATS_FILE_TMPDIR/init.log" | log_to_tap
-	[ "$rc" -eq 0 ]
-	note "cluster init (render, DRBD sync, mkfs, container, heartbeat): $((SECONDS - t0)) s"
+	lab_cold_start heartbeat
 	for n in alpha beta; do
 		on "$n" "drbdadm cstate ct-ct1"
 		[ "$output" = Connected ]
@@ -216,35 +207,7 @@ teardown_file() {
 @test "lab: node-loss failover with RPO 0 (kill -9 alpha: beta runs ct1, no acknowledged write lost)" {
 	need_lab
 	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
-	# The probe client on beta writes to the probe service in ct1 on alpha, fsync'd per record.
-	run "$LAB" probe-start beta lab1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	on alpha "dd if=/dev/urandom of=/srv/ha-vz/ct1/before-kill bs=1M count=8 conv=fsync 2>/dev/null &&
-		sha256sum /srv/ha-vz/ct1/before-kill | cut -d' ' -f1"
-	local sum=$output
-	[ "${#sum}" -eq 64 ]
-	run "$LAB" failover alpha
-	echo "$output"
-	[ "$status" -eq 0 ]
-	local timings=${output##*$'\n'} fault
-	note "failover after kill -9 of alpha (s after the kill): $timings"
-	fault=$(printf '%s\n' "$timings" | tr ' ' '\n' | sed -n 's/^fault=//p')
-	run "$LAB" probe-wait beta "$fault"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	run "$LAB" probe-stop beta lab1 "$fault"
-	echo "$output"
-	note "probe: $output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *" lost=0 "* ]]
-	on beta "drbdadm role ct-ct1"
-	[[ "$output" == Primary/* ]]
-	on beta "mountpoint -q /srv/ha-vz/ct1 && sha256sum /srv/ha-vz/ct1/before-kill | cut -d' ' -f1"
-	[ "$output" = "$sum" ]
-	on beta "/etc/ha.d/resource.d/ha-vz-container ct1 status"
-	[ "$output" = running ]
-	echo "$sum" >"$BATS_FILE_TMPDIR/sum"
+	lab_node_loss_rpo0 lab1
 }
 
 @test "lab: old primary rejoins as Secondary and resyncs (no failback)" {

@@ -78,3 +78,53 @@ lab_ssh_setup() {
 	on "$from" "for i in \$(seq 1 40); do ssh-keyscan -t ed25519 $to_addr >/root/.ssh/known_hosts 2>/dev/null &&
 		[ -s /root/.ssh/known_hosts ] && exit 0; sleep 0.5; done; exit 1"
 }
+
+# Boots both VMs and runs cluster-init, their logs as TAP comments; STACK names what the
+# init starts (for the note). Fails when either fails.
+lab_cold_start() {
+	local stack=$1 t0=$SECONDS rc=0
+	"$LAB" up >"$BATS_FILE_TMPDIR/up.log" 2>&1 || rc=$?
+	log_to_tap <"$BATS_FILE_TMPDIR/up.log"
+	[ "$rc" -eq 0 ] || return 1
+	note "boot of both VMs (with image check): $((SECONDS - t0)) s"
+	t0=$SECONDS
+	"$LAB" cluster-init >"$BATS_FILE_TMPDIR/init.log" 2>&1 || rc=$?
+	grep -v '^render: wrote' "$BATS_FILE_TMPDIR/init.log" | log_to_tap
+	[ "$rc" -eq 0 ] || return 1
+	note "cluster init (render, DRBD sync, mkfs, container, $stack): $((SECONDS - t0)) s"
+}
+
+# kill -9 of alpha while the probe client on beta (run PROBE_RUN) writes to the probe service
+# in ct1, fsync'd per record: beta must be Primary with alpha's last file intact and run ct1,
+# and no acknowledged write may be lost. The file's SHA-256 is left in $BATS_FILE_TMPDIR/sum.
+lab_node_loss_rpo0() {
+	local probe_run=$1 sum timings fault
+	run "$LAB" probe-start beta "$probe_run"
+	echo "$output"
+	[ "$status" -eq 0 ] || return 1
+	on alpha "dd if=/dev/urandom of=/srv/ha-vz/ct1/before-kill bs=1M count=8 conv=fsync 2>/dev/null &&
+		sha256sum /srv/ha-vz/ct1/before-kill | cut -d' ' -f1" || return 1
+	sum=$output
+	[ "${#sum}" -eq 64 ] || return 1
+	run "$LAB" failover alpha
+	echo "$output"
+	[ "$status" -eq 0 ] || return 1
+	timings=${output##*$'\n'}
+	note "failover after kill -9 of alpha (s after the kill): $timings"
+	fault=$(printf '%s\n' "$timings" | tr ' ' '\n' | sed -n 's/^fault=//p')
+	run "$LAB" probe-wait beta "$fault"
+	echo "$output"
+	[ "$status" -eq 0 ] || return 1
+	run "$LAB" probe-stop beta "$probe_run" "$fault"
+	echo "$output"
+	note "probe: $output"
+	[ "$status" -eq 0 ] || return 1
+	[[ "$output" == *" lost=0 "* ]] || return 1
+	on beta "drbdadm role ct-ct1" || return 1
+	[[ "$output" == Primary/* ]] || return 1
+	on beta "mountpoint -q /srv/ha-vz/ct1 && sha256sum /srv/ha-vz/ct1/before-kill | cut -d' ' -f1" || return 1
+	[ "$output" = "$sum" ] || return 1
+	on beta "/etc/ha.d/resource.d/ha-vz-container ct1 status" || return 1
+	[ "$output" = running ] || return 1
+	echo "$sum" >"$BATS_FILE_TMPDIR/sum"
+}

@@ -21,16 +21,7 @@ teardown_file() {
 
 @test "pacemaker lab: cold start (corosync with both nodes, the rendered CIB, DRBD Promoted and ct1 on alpha)" {
 	need_lab
-	local t0=$SECONDS rc=0
-	"$LAB" up >"$BATS_FILE_TMPDIR/up.log" 2>&1 || rc=$?
-	log_to_tap <"$BATS_FILE_TMPDIR/up.log"
-	[ "$rc" -eq 0 ]
-	note "boot of both VMs (with image check): $((SECONDS - t0)) s"
-	t0=$SECONDS
-	"$LAB" cluster-init >"$BATS_FILE_TMPDIR/init.log" 2>&1 || rc=$?
-	grep -v '^render: wrote' "$BATS_FILE_TMPDIR/init.log" | log_to_tap
-	[ "$rc" -eq 0 ]
-	note "cluster init (render, DRBD sync, mkfs, container, corosync and pacemaker): $((SECONDS - t0)) s"
+	lab_cold_start "corosync and pacemaker"
 	for n in alpha beta; do
 		on "$n" "drbdadm cstate ct-ct1"
 		[ "$output" = Connected ]
@@ -71,36 +62,10 @@ teardown_file() {
 @test "pacemaker lab: node-loss failover with RPO 0 (kill -9 alpha: beta fences it, runs ct1, no acknowledged write lost)" {
 	need_lab
 	[ -f "$BATS_FILE_TMPDIR/cluster-up" ] || skip "the cold start test did not pass"
-	run "$LAB" probe-start beta pcmk1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	on alpha "dd if=/dev/urandom of=/srv/ha-vz/ct1/before-kill bs=1M count=8 conv=fsync 2>/dev/null &&
-		sha256sum /srv/ha-vz/ct1/before-kill | cut -d' ' -f1"
-	local sum=$output
-	[ "${#sum}" -eq 64 ]
-	run "$LAB" failover alpha
-	echo "$output"
-	[ "$status" -eq 0 ]
-	local timings=${output##*$'\n'} fault
-	note "failover after kill -9 of alpha (s after the kill): $timings"
+	lab_node_loss_rpo0 pcmk1
 	# Where the seconds went: beta's Pacemaker actions, the fence and the agents, in order.
 	on beta "grep -E 'pacemaker-controld.*(Node alpha state is now lost|Requesting fencing|Peer alpha was terminated|Initiating (promote|start))|pacemaker-controld.*Result of (promote|start)|pacemaker-fenced.*(Delaying|Operation .off.)|ha-vz-drbd-ocf|ha-vz-container.*started|drbd ct-ct1: (PingAck|peer\\( Primary|fence-peer helper returned)' /var/log/messages | awk '{ t = \$3; \$1 = \$2 = \$3 = \$4 = \$5 = \"\"; print t \$0 }' | cut -c1-170 | tail -25"
 	printf '%s\n' "$output" | log_to_tap
-	fault=$(printf '%s\n' "$timings" | tr ' ' '\n' | sed -n 's/^fault=//p')
-	run "$LAB" probe-wait beta "$fault"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	run "$LAB" probe-stop beta pcmk1 "$fault"
-	echo "$output"
-	note "probe: $output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *" lost=0 "* ]]
-	on beta "drbdadm role ct-ct1"
-	[[ "$output" == Primary/* ]]
-	on beta "mountpoint -q /srv/ha-vz/ct1 && sha256sum /srv/ha-vz/ct1/before-kill | cut -d' ' -f1"
-	[ "$output" = "$sum" ]
-	on beta "/etc/ha.d/resource.d/ha-vz-container ct1 status"
-	[ "$output" = running ]
 	# Pacemaker fenced alpha through its BMC before it moved anything (stonith-enabled).
 	on beta "stonith_admin --history alpha"
 	note "fence history: $(printf '%s\n' "$output" | head -3 | tr '\n' ' ')"
@@ -111,7 +76,6 @@ teardown_file() {
 	note "fence-peer: $output"
 	on beta "grep -c \"fence-peer: ct-ct1: corosync's membership lost alpha on every link\" /var/log/messages"
 	[ "$output" -ge 1 ]
-	echo "$sum" >"$BATS_FILE_TMPDIR/sum"
 }
 
 @test "pacemaker lab: old primary rejoins as Secondary and resyncs (no failback)" {

@@ -31,6 +31,24 @@ enum {
 	FENCE_PRIMARY = 6
 };
 
+/* The first line a cluster tool prints (within 3 s), in line; false when it could not run. */
+static bool first_line_of(const char *const argv[], char *line, size_t size)
+{
+	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
+	struct havz_run_result *res = malloc(sizeof(*res));
+	bool ran;
+
+	if (!res)
+		return false;
+	ro.capture = true;
+	ro.timeout_ms = 3000;
+	ran = havz_run(argv, &ro, res) == 0;
+	if (ran)
+		snprintf(line, size, "%.*s", (int)strcspn(res->output, "\n"), res->output);
+	free(res);
+	return ran;
+}
+
 /*
  * Has heartbeat declared the peer dead (no heartbeat on any link for
  * deadtime)? Then its ha-vzd, reached over one of those links, cannot answer
@@ -40,19 +58,10 @@ enum {
 static bool heartbeat_says_dead(const char *peer)
 {
 	const char *argv[] = { "cl_status", "nodestatus", peer, NULL };
-	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
-	struct havz_run_result *res = malloc(sizeof(*res));
-	bool dead;
+	char line[64];
 
-	if (!res)
-		return false;
-	ro.capture = true;
-	ro.timeout_ms = 3000;
 	/* It prints the status; its exit status is 1 for any node not active. */
-	dead = havz_run(argv, &ro, res) == 0 && !strncmp(res->output, "dead", 4) &&
-	       (res->output[4] == '\n' || !res->output[4]);
-	free(res);
-	return dead;
+	return first_line_of(argv, line, sizeof(line)) && !strcmp(line, "dead");
 }
 
 /*
@@ -63,24 +72,16 @@ static bool heartbeat_says_dead(const char *peer)
  */
 static bool corosync_says_left(const struct havz_config *cfg, const struct havz_node *peer)
 {
-	char key[64];
+	char key[64], line[128];
 	const char *argv[] = { "corosync-cmapctl", "-g", key, NULL };
-	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
-	struct havz_run_result *res = malloc(sizeof(*res));
 	size_t len;
-	bool left;
 
-	if (!res)
-		return false;
 	snprintf(key, sizeof(key), "runtime.members.%zu.status", (size_t)(peer - cfg->nodes) + 1);
-	ro.capture = true;
-	ro.timeout_ms = 3000;
 	/* It prints "KEY (str) = left". */
-	left = havz_run(argv, &ro, res) == 0 && res->status == 0;
-	len = left ? strcspn(res->output, "\n") : 0;
-	left = left && len >= 7 && !strncmp(res->output + len - 7, " = left", 7);
-	free(res);
-	return left;
+	if (!first_line_of(argv, line, sizeof(line)))
+		return false;
+	len = strlen(line);
+	return len >= 7 && !strcmp(line + len - 7, " = left");
 }
 
 struct fence_ask {
