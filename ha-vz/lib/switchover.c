@@ -219,8 +219,8 @@ int havz_lxc_config_check(const char *config, bool apparmor,
 	return 0;
 }
 
-int havz_switchover_select(const char *name, const char *const *held, size_t n_held, char *why,
-			   size_t why_size)
+int havz_switchover_select(const char *name, const char *const *held, size_t n_held, bool moves_one,
+			   char *why, size_t why_size)
 {
 	bool found = false;
 
@@ -236,7 +236,7 @@ int havz_switchover_select(const char *name, const char *const *held, size_t n_h
 		havz_why_set(why, why_size, "container %s does not run on this node", name);
 		return -ENOENT;
 	}
-	if (n_held > 1) {
+	if (n_held > 1 && !moves_one) {
 		havz_why_set(why, why_size,
 			     "this node holds %zu containers and heartbeat moves them together; "
 			     "moving %s "

@@ -137,6 +137,44 @@ corosync_test() {
 	assert_output_has "Fencing alpha (off)"
 }
 
+@test "pacemaker: switchover's move (the DRBD clone's Promoted role) moves fs and ct with it; its clear moves nothing back" {
+	need_tool crm_simulate
+	need_tool crm_resource
+	render_ok
+	cib_live "$T/live.xml"
+	crm_simulate -x "$T/live.xml" -S -O "$T/running.xml" >/dev/null
+	# A preference on ct-web alone moves nothing: the colocations do not pull DRBD along.
+	cp "$T/running.xml" "$T/ct.xml"
+	CIB_file="$T/ct.xml" crm_resource --move --resource ct-web --node beta
+	run crm_simulate -x "$T/ct.xml" -S
+	[[ "$output" != *"ct-web "*"alpha -> beta"* ]] || fail "moving ct-web alone now moves it:" "$output"
+	# What ha-vz switchover web runs under Pacemaker (common/stack.c): the whole chain moves,
+	# stop (the final dump) before the demote, the promote before the start (the restore).
+	cp "$T/running.xml" "$T/moved.xml"
+	CIB_file="$T/moved.xml" crm_resource --move --promoted --resource drbd-web-clone --node beta
+	run crm_simulate -x "$T/moved.xml" -S -O "$T/after.xml"
+	assert_status 0
+	[[ "$output" == *"Move       ct-web         ("*"alpha -> beta )"* ]] || fail "ct-web not moved:" "$output"
+	[[ "$output" == *"Move       fs-web         ("*"alpha -> beta )"* ]] || fail "fs-web not moved"
+	assert_output_has "Promote    drbd-web:1     (  Unpromoted -> Promoted beta )"
+	[[ "$output" != *"ct-db "*"->"* ]] || fail "ct-db moved with web:" "$output"
+	# Its clear removes only that constraint on beta: an admin's own ban stays.
+	CIB_file="$T/after.xml" crm_resource --ban --resource drbd-web-clone --node alpha 2>/dev/null
+	CIB_file="$T/after.xml" crm_resource --clear --promoted --resource drbd-web-clone --node beta
+	run grep -c 'id="cli-' "$T/after.xml"
+	[ "$output" = 1 ] || fail "the clear left $output cli constraints"
+	grep -q 'id="cli-ban-drbd-web-clone-on-alpha"' "$T/after.xml"
+	# With the ban gone too and both disks UpToDate (our agent's promotion score 10000 on
+	# each), stickiness keeps web on beta against its preference for alpha: no failback.
+	CIB_file="$T/after.xml" crm_resource --clear --resource drbd-web-clone --node alpha
+	for n in alpha beta; do
+		CIB_file="$T/after.xml" crm_attribute --node "$n" --promotion=drbd-web -v 10000 -l reboot
+	done
+	run crm_simulate -x "$T/after.xml" -S
+	assert_status 0
+	[[ "$output" != *"beta -> alpha"* ]] || fail "web went back to alpha after the clear:" "$output"
+}
+
 @test "pacemaker: a container without checkpoint = switchover may not migrate; priority-fencing-delay is fence_delay" {
 	render_ok
 	local cib=$ROOT/etc/ha-vz/cib.xml

@@ -215,16 +215,19 @@ static void test_select(void **state)
 	char why[256];
 
 	(void)state;
-	assert_int_equal(havz_switchover_select(NULL, one, 0, why, sizeof(why)), -ENOENT);
+	assert_int_equal(havz_switchover_select(NULL, one, 0, false, why, sizeof(why)), -ENOENT);
 	assert_non_null(strstr(why, "holds no container"));
-	assert_int_equal(havz_switchover_select(NULL, one, 1, why, sizeof(why)), 0);
-	assert_int_equal(havz_switchover_select(NULL, two, 2, why, sizeof(why)), 0);
-	assert_int_equal(havz_switchover_select("web", one, 1, why, sizeof(why)), 0);
-	assert_int_equal(havz_switchover_select("db", one, 1, why, sizeof(why)), -ENOENT);
+	assert_int_equal(havz_switchover_select(NULL, one, 1, false, why, sizeof(why)), 0);
+	assert_int_equal(havz_switchover_select(NULL, two, 2, false, why, sizeof(why)), 0);
+	assert_int_equal(havz_switchover_select("web", one, 1, false, why, sizeof(why)), 0);
+	assert_int_equal(havz_switchover_select("db", one, 1, false, why, sizeof(why)), -ENOENT);
 	assert_string_equal(why, "container db does not run on this node");
-	assert_int_equal(havz_switchover_select("db", two, 2, why, sizeof(why)), -EPERM);
+	assert_int_equal(havz_switchover_select("db", two, 2, false, why, sizeof(why)), -EPERM);
 	assert_non_null(strstr(why, "per-resource placement"));
 	assert_non_null(strstr(why, "--all"));
+	/* Pacemaker places each container alone: one among several moves, the rest stay. */
+	assert_int_equal(havz_switchover_select("db", two, 2, true, why, sizeof(why)), 0);
+	assert_int_equal(havz_switchover_select("www", two, 2, true, why, sizeof(why)), -ENOENT);
 }
 
 /* The lines `ha-vz switchover` writes when a report begins (the required keys). */

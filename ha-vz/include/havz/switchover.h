@@ -68,14 +68,15 @@ int havz_lxc_config_check(const char *config, bool apparmor,
 
 /*
  * Which containers `ha-vz switchover [NAME|--all]` moves, given the ones
- * this node holds (held[0..n_held-1]). Under heartbeat a move is a standby
- * of all of this node's resource groups: NAME is accepted only when it is
- * the one container held here. 0, or -ENOENT (NAME not held here, or
- * nothing held), -EPERM (NAME among several: needs per-resource
- * placement), with why set.
+ * this node holds (held[0..n_held-1]). Unless the stack moves one
+ * container alone (moves_one: Pacemaker), a move is a standby of all of this
+ * node's resource groups (heartbeat): NAME is accepted only when it is the
+ * one container held here. 0, or -ENOENT (NAME not held here, or nothing
+ * held), -EPERM (NAME among several: needs per-resource placement), with
+ * why set.
  */
-int havz_switchover_select(const char *name, const char *const *held, size_t n_held, char *why,
-			   size_t why_size);
+int havz_switchover_select(const char *name, const char *const *held, size_t n_held, bool moves_one,
+			   char *why, size_t why_size);
 
 /* ---- the switchover report: MOUNT/.ha-vz/switchover.report ---- */
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ha-vz switchover: a planned move of this node's containers to the peer
- * through heartbeat (hb_standby all), each suspended here and resumed there
- * when the preflight allows it, else stopped and started cold.
+ * ha-vz switchover: a planned move of containers to the peer through the
+ * cluster stack (heartbeat: hb_standby all; Pacemaker: each container's DRBD
+ * Promoted role moved), each suspended here and resumed there when the
+ * preflight allows it, else stopped and started cold.
  *
  * Here: lock, select, ask the peer (reachable, not switching, its clock),
  * preflight, pre-dumps while the containers run, the report and the
- * checkpoint marker on each volume, hb_standby. Heartbeat then runs the
+ * checkpoint marker on each volume, the stack's move. The stack then runs the
  * agent's stop here (final dump) and its start on the peer (restore); both
  * note their phases in the report on the volume, read here while it is
  * mounted here and through the peer's ha-vzd (SWITCHOVER) afterwards.
@@ -32,6 +33,7 @@
 #include "common/peer.h"
 #include "common/preflight.h"
 #include "common/run.h"
+#include "common/stack.h"
 #include "common/swstate.h"
 #include "havz/config.h"
 #include "havz/files.h"
@@ -39,17 +41,11 @@
 #include "havz/render.h"
 #include "havz/switchover.h"
 
-#ifndef HAVZ_HB_STANDBY
-#define HAVZ_HB_STANDBY "/usr/share/heartbeat/hb_standby"
-#endif
-#ifndef HAVZ_HB_TAKEOVER
-#define HAVZ_HB_TAKEOVER "/usr/share/heartbeat/hb_takeover"
-#endif
 #define MARKER_REL "/.ha-vz/checkpoint-on-stop"
 #define DEFAULT_TIMEOUT_S 300
 #define CLOCK_SAMPLES 5
 #define POLL_MS 250
-#define STANDBY_ACT_S 20 /* heartbeat starts the stop within this, or ignored the standby */
+#define STANDBY_ACT_S 20 /* the stack starts the stop within this, or ignored the move */
 #define STANDBY_TRIES 3
 
 struct move {
@@ -67,6 +63,7 @@ struct move {
 
 struct sw {
 	struct havz_config cfg;
+	const struct havz_stack_ops *stack;
 	const struct havz_node *self, *peer;
 	struct havz_buf key;
 	int64_t t0; /* realtime ms at the start */
@@ -81,16 +78,19 @@ void usage_switchover(void)
 {
 	printf("Usage: ha-vz switchover [NAME|--all] [--cold] [--precopy N] [--no-lazy]\n"
 	       "                        [-c FILE] [--timeout SECS]\n\n"
-	       "Moves the containers this node holds to the peer through heartbeat\n"
-	       "(hb_standby all). A container with checkpoint = switchover is suspended\n"
+	       "Moves containers this node holds to the peer through the cluster stack:\n"
+	       "heartbeat's hb_standby all, or under Pacemaker a move of each container's\n"
+	       "DRBD Promoted role (crm_resource --move --promoted, cleared once it runs\n"
+	       "there). A container with checkpoint = switchover is suspended\n"
 	       "here and resumed on the peer with its memory, open files and TCP\n"
 	       "connections: pre-dumps while it runs, the final dump in the agent's stop,\n"
 	       "the restore (lazy where userfaultfd works) in its start on the peer. A\n"
 	       "preflight here and one on the peer (through its ha-vzd) say first what\n"
 	       "would prevent that; such a container, and any with checkpoint = off or\n"
 	       "--cold, is stopped and started cold instead.\n"
-	       "Heartbeat moves all of this node's resource groups together: NAME is\n"
-	       "accepted only when it is the one container held here.\n\n"
+	       "Heartbeat moves all of this node's resource groups together: there NAME\n"
+	       "is accepted only when it is the one container held here; Pacemaker moves\n"
+	       "NAME alone.\n\n"
 	       "  -a, --all           every container held here (the default)\n"
 	       "      --cold          stop and start cold, no checkpoint\n"
 	       "      --precopy N     at most N pre-dump rounds (0: a plain dump; default:\n"
@@ -344,7 +344,7 @@ static void show_changes(struct sw *s, struct move *m, const struct havz_report 
 	const char *n = m->ct->name;
 
 	if (r->stop_begin && !o->stop_begin)
-		phase(s, "%s: %s: heartbeat stops it (agent stop)", n, s->self->name);
+		phase(s, "%s: %s: %s stops it (agent stop)", n, s->self->name, s->stack->name);
 	if (r->dump_begin && !o->dump_begin)
 		phase(s, "%s: %s: final dump: frozen", n, s->self->name);
 	if (r->dump_end && !o->dump_end)
@@ -358,8 +358,8 @@ static void show_changes(struct sw *s, struct move *m, const struct havz_report 
 		phase(s, "%s: %s: agent stop done (%" PRId64 " ms)", n, s->self->name,
 		      r->stop_end - r->stop_begin);
 	if (r->start_begin && !o->start_begin)
-		phase(s, "%s: %s: heartbeat starts it (agent start)", n,
-		      r->start_node[0] ? r->start_node : s->peer->name);
+		phase(s, "%s: %s: %s starts it (agent start)", n,
+		      r->start_node[0] ? r->start_node : s->peer->name, s->stack->name);
 	if (r->restore_begin && !o->restore_begin)
 		phase(s, "%s: %s: restore%s", n, s->peer->name, r->lazy ? " (lazy-pages)" : "");
 	if (r->start_result[0] && !o->start_result[0])
@@ -489,30 +489,35 @@ static void write_last(const struct sw *s, const struct move *m, const char *out
 	havz_buf_free(&b);
 }
 
-static int run_hb(const char *prog, const char *arg)
+/* Asks the stack to run the containers of mv on `to`; 0, or -errno logged. */
+static int place(struct sw *s, struct move *mv, size_t n, const struct havz_node *to)
 {
-	const char *argv[] = { prog, arg, NULL };
-	struct havz_run_opts ro = HAVZ_RUN_OPTS_DEFAULT;
-	struct havz_run_result *res = malloc(sizeof(*res));
+	const struct havz_container *cts[HAVZ_CONTAINERS_MAX] = { NULL };
+	char why[400];
 	int rc;
 
-	if (!res)
-		return -ENOMEM;
-	ro.capture = true;
-	ro.timeout_ms = 60000;
-	rc = havz_run(argv, &ro, res);
-	if (!rc && res->status) {
-		qb_log(LOG_ERR, "switchover: %s %s exited with %d: %.300s", prog, arg, res->status,
-		       res->output);
-		rc = -EIO;
-	}
-	free(res);
+	for (size_t i = 0; i < n; i++)
+		cts[i] = mv[i].ct;
+	rc = s->stack->place(&s->cfg, cts, n, to, to == s->self, why, sizeof(why));
+	if (rc)
+		qb_log(LOG_ERR, "switchover: %s", why);
 	return rc;
 }
 
-/* Nothing was handed over: withdraw the checkpoint requests and the pre-dumps' use. */
-static void give_up(struct move *mv, size_t n)
+/* The move is over, one way or the other: nothing may pin the containers to `to`. */
+static void settle(struct sw *s, struct move *mv, size_t n, const struct havz_node *to)
 {
+	const struct havz_container *cts[HAVZ_CONTAINERS_MAX] = { NULL };
+
+	for (size_t i = 0; i < n; i++)
+		cts[i] = mv[i].ct;
+	s->stack->settle(&s->cfg, cts, n, to);
+}
+
+/* Nothing was handed over: withdraw the move, the checkpoint requests and the pre-dumps' use. */
+static void give_up(struct sw *s, struct move *mv, size_t n)
+{
+	settle(s, mv, n, s->peer);
 	for (size_t i = 0; i < n; i++) {
 		char path[HAVZ_PATH_MAX + 32];
 
@@ -520,17 +525,19 @@ static void give_up(struct move *mv, size_t n)
 		unlink(path);
 		snprintf(path, sizeof(path), "%s/.ha-vz/checkpoint/pre/STATE", mv[i].ct->mount);
 		unlink(path);
-		havz_report_note(mv[i].ct, "cli_result", "not handed over: heartbeat did not act");
+		havz_report_note(mv[i].ct, "cli_result", "not handed over: %s did not act",
+				 s->stack->name);
 	}
 }
 
 /* The peer did not get the containers running in time: take them back here. */
 static int recover(struct sw *s, struct move *mv, size_t n, long long deadline_s)
 {
-	phase(s, "taking the resources back to %s (%s all)", s->self->name, HAVZ_HB_TAKEOVER);
-	if (run_hb(HAVZ_HB_TAKEOVER, "all")) {
-		phase(s, "%s all failed: see heartbeat's log; the containers run nowhere",
-		      HAVZ_HB_TAKEOVER);
+	phase(s, "taking the containers back to %s (%s)", s->self->name, s->stack->name);
+	settle(s, mv, n, s->peer);
+	if (place(s, mv, n, s->self)) {
+		phase(s, "taking them back failed: see %s's log; the containers run nowhere",
+		      s->stack->name);
 		return -EIO;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -549,6 +556,7 @@ static int recover(struct sw *s, struct move *mv, size_t n, long long deadline_s
 		      s->self->name, m->last.start_result[0] ? ": " : "", m->last.start_result);
 		write_last(s, m, running ? "failed-back" : "failed", 0);
 	}
+	settle(s, mv, n, s->self);
 	return -EIO;
 }
 
@@ -620,11 +628,7 @@ int cmd_switchover(int argc, char **argv)
 		goto out;
 	}
 	s.peer = havz_config_peer(&s.cfg, s.self);
-	if (s.cfg.stack != HAVZ_STACK_HEARTBEAT) {
-		qb_log(LOG_ERR, "switchover: only the heartbeat stack is supported so far");
-		rc = HAVZ_EXIT_REFUSED;
-		goto out;
-	}
+	s.stack = havz_stack_of(&s.cfg);
 	lock = havz_swlock_take(&holder);
 	if (lock < 0) {
 		qb_log(LOG_ERR, "switchover: refused: %s",
@@ -638,10 +642,14 @@ int cmd_switchover(int argc, char **argv)
 	for (size_t i = 0; i < s.cfg.n_containers; i++)
 		if (havz_ct_mount_check(&s.cfg.containers[i]) == 0)
 			held[n++] = s.cfg.containers[i].name;
-	if (havz_switchover_select(name, held, n, why, sizeof(why))) {
+	if (havz_switchover_select(name, held, n, s.stack->moves_one, why, sizeof(why))) {
 		qb_log(LOG_ERR, "switchover: refused: %s", why);
 		rc = HAVZ_EXIT_REFUSED;
 		goto out;
+	}
+	if (name) { /* held alone here, or the stack moves it alone */
+		held[0] = name;
+		n = 1;
 	}
 	rc = havz_auth_key_read(s.cfg.auth_key_file, &s.key);
 	if (rc) {
@@ -698,10 +706,10 @@ int cmd_switchover(int argc, char **argv)
 		long long until = (long long)time(NULL) + STANDBY_ACT_S;
 		bool acted = false;
 
-		phase(&s, "handing over: %s all%s", HAVZ_HB_STANDBY, attempt > 1 ? " (again)" : "");
-		if (run_hb(HAVZ_HB_STANDBY, "all")) {
-			phase(&s, "%s all failed; nothing was handed over", HAVZ_HB_STANDBY);
-			give_up(mv, n);
+		phase(&s, "handing over: %s%s", s.stack->how, attempt > 1 ? " (again)" : "");
+		if (place(&s, mv, n, s.peer)) {
+			phase(&s, "%s failed; nothing was handed over", s.stack->how);
+			give_up(&s, mv, n);
 			rc = HAVZ_EXIT_FAIL;
 			goto out;
 		}
@@ -717,11 +725,10 @@ int cmd_switchover(int argc, char **argv)
 			break;
 		if (attempt == STANDBY_TRIES) {
 			phase(&s,
-			      "heartbeat did not act on %s all within %d s, %u times (see its "
-			      "log): "
+			      "%s did not act on %s within %d s, %u times (see its log): "
 			      "nothing was stopped, the containers run here as before",
-			      HAVZ_HB_STANDBY, STANDBY_ACT_S, attempt);
-			give_up(mv, n);
+			      s.stack->name, s.stack->how, STANDBY_ACT_S, attempt);
+			give_up(&s, mv, n);
 			rc = HAVZ_EXIT_FAIL;
 			goto out;
 		}
@@ -755,10 +762,10 @@ int cmd_switchover(int argc, char **argv)
 				phase(&s,
 				      "%s: the freeze: final dump %" PRId64 " ms, rest of the stop "
 				      "%" PRId64 ", handover %" PRId64
-				      " (unmount, DRBD, heartbeat, "
-				      "mount), start %" PRId64 ", restore %" PRId64,
-				      m->ct->name, fp.dump, fp.stop_rest, fp.handover, fp.start,
-				      fp.restore);
+				      " (unmount, DRBD, %s, mount), start %" PRId64
+				      ", restore %" PRId64,
+				      m->ct->name, fp.dump, fp.stop_rest, fp.handover,
+				      s.stack->name, fp.start, fp.restore);
 		} else if (restored)
 			phase(&s,
 			      "%s: LIVE on %s (freeze not measured), final dump %" PRIu64 " bytes",
@@ -788,6 +795,8 @@ int cmd_switchover(int argc, char **argv)
 			 restored ? (strstr(res, "lazily") ? "live-lazy" : "live") : "cold");
 		write_last(&s, m, why, freeze);
 	}
+	if (ok)
+		settle(&s, mv, n, s.peer);
 	if (!ok) {
 		recover(&s, mv, n, deadline);
 		rc = HAVZ_EXIT_FAIL;
