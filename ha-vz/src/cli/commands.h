@@ -31,6 +31,8 @@ struct cli_command {
 int cmd_check_config(int argc, char **argv);
 void usage_check_config(void);
 int cmd_render(int argc, char **argv);
+int cmd_cib(int argc, char **argv);
+void usage_cib(void);
 void usage_render(void);
 int cmd_keygen(int argc, char **argv);
 void usage_keygen(void);

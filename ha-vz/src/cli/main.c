@@ -10,6 +10,8 @@
 static const struct cli_command commands[] = {
 	{ "check-config", "parse and validate ha-vz.conf", cmd_check_config, usage_check_config },
 	{ "render", "write DRBD and heartbeat files from ha-vz.conf", cmd_render, usage_render },
+	{ "cib", "compare (diff) or load (apply) the rendered CIB and the live cluster's", cmd_cib,
+	  usage_cib },
 	{ "keygen", "create a random cluster auth key", cmd_keygen, usage_keygen },
 	{ "status", "show where each container runs (asks ha-vzd)", cmd_status, usage_status },
 	{ "fence-peer", "DRBD fence-peer handler: outdate the peer's disk", cmd_fence_peer,
