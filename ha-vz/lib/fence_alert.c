@@ -24,6 +24,12 @@ bool havz_fence_alert_detail(const struct havz_fence_event *e, char *out, size_t
 			 "powered off from here)",
 			 e->peer, e->resource, e->address, e->port);
 		break;
+	case HAVZ_FENCE_BY_CLUSTER:
+		snprintf(out, size,
+			 "found %s off for %s: Pacemaker's fencer powered it off (%s); its device "
+			 "not asked again",
+			 e->peer, e->resource, why);
+		break;
 	case HAVZ_FENCE_POWER_FAILED:
 		snprintf(out, size, "powering %s off for %s failed: %s", e->peer, e->resource, why);
 		break;

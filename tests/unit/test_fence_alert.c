@@ -39,6 +39,11 @@ static void test_alerting_outcomes(void **state)
 	assert_true(havz_fence_alert_detail(&e, out, sizeof(out)));
 	assert_string_equal(out, "found alpha off for ct-web: its fence device 127.0.0.1:9623 "
 				 "reports power off (not powered off from here)");
+	e = event(HAVZ_FENCE_BY_CLUSTER, "at 2026-12-02 15:40:45Z, stonith_admin --history");
+	assert_true(havz_fence_alert_detail(&e, out, sizeof(out)));
+	assert_string_equal(out, "found alpha off for ct-web: Pacemaker's fencer powered it off "
+				 "(at 2026-12-02 15:40:45Z, stonith_admin --history); its device "
+				 "not asked again");
 	/* No reason at hand still says that there is none. */
 	e = event(HAVZ_FENCE_POWER_FAILED, "");
 	assert_true(havz_fence_alert_detail(&e, out, sizeof(out)));

@@ -22,6 +22,7 @@ enum havz_fence_outcome {
 	HAVZ_FENCE_FOUND_OFF,	  /* the device reported it off already, not fenced from here */
 	HAVZ_FENCE_ALREADY_OFF,	  /* the same, just fenced from here: another handler alerted */
 	HAVZ_FENCE_PEER_ANSWERED, /* the peer answered after fence_delay: not fenced */
+	HAVZ_FENCE_BY_CLUSTER,	  /* Pacemaker's fencer powered it off (its fence history) */
 };
 
 struct havz_fence_event {

@@ -90,6 +90,7 @@ struct fence_ask {
 	const char *res;
 	const struct havz_buf *key;
 	unsigned timeout_s;
+	bool left; /* set: corosync's membership lost the peer */
 };
 
 /*
@@ -98,7 +99,7 @@ struct fence_ask {
  */
 static int fence_ask_peer(void *ctx)
 {
-	const struct fence_ask *a = ctx;
+	struct fence_ask *a = ctx;
 	struct havz_wire_msg *req = malloc(sizeof(*req)), *reply = malloc(sizeof(*reply));
 	bool reached = false;
 	int rc, status = FENCE_OTHER;
@@ -112,6 +113,7 @@ static int fence_ask_peer(void *ctx)
 		goto out;
 	}
 	if (a->cfg->stack == HAVZ_STACK_PACEMAKER && corosync_says_left(a->cfg, a->peer)) {
+		a->left = true;
 		qb_log(LOG_WARNING,
 		       "fence-peer: %s: corosync's membership lost %s on every link: not asking "
 		       "its ha-vzd (unreachable there too)",
@@ -272,8 +274,12 @@ int cmd_fence_peer(int argc, char **argv)
 		/* Short enough for the alert environment (HAVZ_ALERT_ENV_LEN): cut, not lost. */
 		char alert[400];
 
-		status = fence_peer_stonith(&cfg, self, peer, havz_config_container(&cfg, res + 3),
-					    fence_ask_peer, &ask, alert, sizeof(alert));
+		if (ask.left && fence_peer_by_cluster(peer, res, alert, sizeof(alert)))
+			status = FENCE_STONITHED;
+		else
+			status = fence_peer_stonith(&cfg, self, peer,
+						    havz_config_container(&cfg, res + 3),
+						    fence_ask_peer, &ask, alert, sizeof(alert));
 		/* After the fence lock is released; DRBD waits at most the alert timeout more,
 		 * and what the hooks do never changes the exit status DRBD reads. */
 		if (alert[0]) {

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/run.h"
 #include "havz/fence_alert.h"
+#include "havz/fence_history.h"
 #include "havz/files.h"
 #include "havz/survivor.h"
 
@@ -155,4 +156,40 @@ out:
 		close(lock);
 	havz_fence_alert_detail(&ev, alert, alert_size);
 	return status;
+}
+
+bool fence_peer_by_cluster(const struct havz_node *peer, const char *res, char *alert,
+			   size_t alert_size)
+{
+	const char *argv[] = { "stonith_admin", "--history", peer->name, NULL };
+	struct havz_run_result *out = malloc(sizeof(*out));
+	struct havz_fence_event ev = { .outcome = HAVZ_FENCE_BY_CLUSTER,
+				       .peer = peer->name,
+				       .resource = res,
+				       .address = peer->fence_address,
+				       .port = peer->fence_port };
+	char why[128], stamp[32];
+	int64_t when = 0, now = (int64_t)time(NULL);
+	bool fenced;
+	struct tm tm;
+
+	alert[0] = '\0';
+	if (!out)
+		return false;
+	fenced = havz_run_logged("fence-peer", argv, 10000, out) == 0 && out->status == 0 &&
+		 havz_fence_history_last_off(out->output, peer->name, &when) == 0 &&
+		 when <= now + 5 && now - when <= HAVZ_FENCE_HISTORY_TRUST_S;
+	free(out);
+	if (!fenced)
+		return false;
+	time_t w = (time_t)when;
+
+	gmtime_r(&w, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%SZ", &tm);
+	snprintf(why, sizeof(why), "Pacemaker's fencer powered %s off at %s", peer->name, stamp);
+	havz_fencestate_write("fenced", peer->name, res, why);
+	snprintf(why, sizeof(why), "at %s, stonith_admin --history", stamp);
+	ev.why = why;
+	havz_fence_alert_detail(&ev, alert, alert_size);
+	return true;
 }

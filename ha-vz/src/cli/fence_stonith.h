@@ -9,6 +9,9 @@
 #ifndef HAVZ_CLI_FENCE_STONITH_H
 #define HAVZ_CLI_FENCE_STONITH_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "havz/config.h"
 
 #define FENCE_STONITHED 7
@@ -23,5 +26,17 @@ typedef int (*fence_ask_fn)(void *ctx);
 int fence_peer_stonith(const struct havz_config *cfg, const struct havz_node *self,
 		       const struct havz_node *peer, const struct havz_container *ct,
 		       fence_ask_fn ask_again, void *ctx, char *alert, size_t alert_size);
+
+/*
+ * Under Pacemaker, for a peer that corosync's membership lost: did the
+ * cluster's fencer power it off in the last HAVZ_FENCE_HISTORY_TRUST_S
+ * seconds (stonith_admin --history)? Then it is fenced: true, with the fence
+ * state written and alert set as fence_peer_stonith would, and its device is
+ * not asked again (the scheduler promotes only after that fence, so the
+ * handler of a promotion finds it). false: nothing found, nothing written.
+ */
+#define HAVZ_FENCE_HISTORY_TRUST_S 60
+bool fence_peer_by_cluster(const struct havz_node *peer, const char *res, char *alert,
+			   size_t alert_size);
 
 #endif
