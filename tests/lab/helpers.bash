@@ -128,3 +128,105 @@ lab_node_loss_rpo0() {
 	[ "$output" = running ] || return 1
 	echo "$sum" >"$BATS_FILE_TMPDIR/sum"
 }
+
+# The sampler (lab sampler) for scenario NAME, in the background; its file is $SAMPLES.
+sampler_start() {
+	# One that a failed test left running.
+	sampler_stop
+	SAMPLES=$BATS_FILE_TMPDIR/samples-$1
+	export SAMPLES
+	: >"$SAMPLES"
+	# A process group of its own (its readers are subshells and lab-ctl): stopped as a whole.
+	setsid "$LAB" sampler "$SAMPLES" 3>&- </dev/null >/dev/null 2>&1 &
+	echo $! >"$BATS_FILE_TMPDIR/sampler.pid"
+	date +%s.%N >"$SAMPLES.fault"
+}
+
+sampler_stop() {
+	local pid
+	[ -f "$BATS_FILE_TMPDIR/sampler.pid" ] || return 0
+	pid=$(cat "$BATS_FILE_TMPDIR/sampler.pid")
+	kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+	rm -f "$BATS_FILE_TMPDIR/sampler.pid"
+	# Let a round in flight write its line.
+	sleep 5
+}
+
+# The fault's time on the host's clock (what the sampler's lines count from).
+mark_fault() { date +%s.%N >"$SAMPLES.fault"; }
+
+# Reads $SAMPLES (lab sampler: each node's own line a second, its qemu's power) in time order
+# and prints: samples=N (pairs compared) max_primaries=N max_running=N, and per node its
+# first power-off after the fault in seconds (off_NODE=S). At each node's sample the other
+# node's latest state counts when its qemu runs and that sample is at most 1.5 s older; a
+# powered-off node counts as neither Primary nor running.
+samples_summary() {
+	sort -n -s -k1,1 "$SAMPLES" | awk -v f="$(cat "$SAMPLES.fault")" '
+		function isprim(x) { return x ~ /^ro=Primary\// }
+		function isrun(x) { return x ~ /,ct=(RUNNING|FROZEN)/ }
+		$2 == "power" {
+			power[$3] = $4
+			if ($4 == "off") { st[$3] = ""; if ($1 >= f && !($3 in off)) off[$3] = $1 - f }
+			next
+		}
+		$2 == "sample" {
+			st[$3] = $4; t[$3] = $1; seen++
+			p = isprim($4); r = isrun($4)
+			o = ($3 == "alpha") ? "beta" : "alpha"
+			if (power[o] != "off" && st[o] != "" && $1 - t[o] <= 1.5) {
+				n++; p += isprim(st[o]); r += isrun(st[o])
+			}
+			if (p > maxp) maxp = p
+			if (r > maxr) maxr = r
+		}
+		END {
+			printf "samples=%d pairs=%d max_primaries=%d max_running=%d", seen, n, maxp, maxr
+			for (x in off) printf " off_%s=%.1f", x, off[x]
+			printf "\n"
+		}'
+}
+
+# Stops the sampler and asserts on every sample of the scenario; prints the summary.
+assert_samples() {
+	local sum
+	sampler_stop
+	sum=$(samples_summary)
+	echo "$sum"
+	note "samples: $sum"
+	[ "$(val "$sum" samples)" -ge 5 ]
+	[ "$(val "$sum" pairs)" -ge 1 ]
+	[ "$(val "$sum" max_primaries)" -le 1 ]
+	[ "$(val "$sum" max_running)" -le 1 ]
+}
+
+# A value from a key=value line.
+val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# Waits on the host up to SECS seconds until NODE's qemu is gone (a fence powered it off).
+wait_power_off() {
+	local node=$1 secs=$2 i=0
+	while "$LAB" status | grep -qx "$node: running (pid [0-9]*)"; do
+		i=$((i + 1))
+		[ "$i" -lt $((secs * 2)) ] || {
+			echo "$node still runs after ${secs}s" >&2
+			return 1
+		}
+		sleep 0.5
+	done
+}
+
+powered() { "$LAB" status | grep -qx "$1: running (pid [0-9]*)"; }
+
+# The probe's result line on NODE (lost=0 asserted) as a TAP note.
+probe_finish() {
+	local node=$1 runid=$2 fault=$3
+	run "$LAB" probe-wait "$node" "$fault"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$LAB" probe-stop "$node" "$runid" "$fault"
+	echo "$output"
+	note "probe: $output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" lost=0 "* ]]
+	[[ "$output" == *" corrupt=0"* ]]
+}

@@ -27,6 +27,8 @@ teardown_file() {
 	fi
 }
 
+load ct-helpers
+
 note() { printf '# %s\n' "$@" >&3; }
 log_to_tap() { sed 's/^/# /' >&3; }
 
@@ -43,57 +45,6 @@ on() {
 		echo "on $node: '$*' exited $status: $output" >&2
 		return 1
 	fi
-}
-
-# A command inside ct1 on NODE.
-in_ct() {
-	local node=$1
-	shift
-	on "$node" "lxc-attach -P $MNT -n ct1 -- /bin/sh -c '$*'"
-}
-
-# Starts the script text $2 as /NAME.sh in ct1 on NODE: a child of the container's init (the
-# children of lxc-attach itself are outside the tree CRIU dumps), its own /dev/null as stdio.
-ct_daemon() {
-	local node=$1 name=$2 script=$3
-	printf '%s\n' "$script" >"$BATS_FILE_TMPDIR/$name.sh"
-	run "$LAB" push "$node" "$BATS_FILE_TMPDIR/$name.sh" "$MNT/ct1/rootfs/$name.sh" 755
-	[ "$status" -eq 0 ]
-	on "$node" "lxc-attach -P $MNT -n ct1 -- /bin/sh -c 'setsid /bin/sh /$name.sh </dev/null >/dev/null 2>&1 &'"
-}
-
-# The memory counter in ct1 on NODE (started by start_counter): one TCP request, one answer,
-# retried while its shell starts the next listener. Fails when nothing answers: nothing on the
-# container's rootfs keeps the count, so only a live move (its memory restored) lets it go on.
-counter() {
-	local node=$1
-	in_ct "$node" "for t in \$(seq 50); do v=\$(nc -w 5 127.0.0.1 7200 </dev/null 2>/dev/null) && [ -n \"\$v\" ] && echo \$v && exit 0; sleep 0.2; done; exit 1"
-}
-
-# A counter only in a shell's memory, in ct1 on NODE: each request gets the next number.
-start_counter() {
-	# shellcheck disable=SC2016 # expanded inside the container
-	ct_daemon "$1" counter 'i=0; while :; do i=$((i + 1)); echo $i | nc -l -p 7200 >/dev/null; done'
-}
-
-# Where ct1 runs: the node whose agent says running.
-holder() {
-	local n
-	for n in alpha beta; do
-		if "$LAB" exec "$n" "$AGENT ct1 status" 2>/dev/null | grep -qx running; then
-			echo "$n"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# ha-vz switchover on NODE; its output as TAP comments; $output and $status as `run` sets them.
-switchover() {
-	local node=$1
-	shift
-	run "$LAB" exec -t 600 "$node" "ha-vz switchover $*"
-	printf '%s\n' "$output" | log_to_tap
 }
 
 @test "switchover lab: cluster with ct1 checkpoint = switchover, ha-vzd on both nodes" {
@@ -195,14 +146,7 @@ assert s["to"] == "beta" and s["outcome"].startswith("live") and s["freeze_ms"] 
 @test "switchover beta -> alpha and probe: no acknowledged record lost across both moves" {
 	need_lab
 	# A container lxc restored is dumped with criu itself (lxc 5.0.2 cannot, LAB-NOTES).
-	switchover beta --all
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"LIVE on alpha"* ]]
-	[ "$(holder)" = alpha ]
-	run "$LAB" probe-stop alpha sw1
-	note "probe: $output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"lost=0"* ]]
+	switch_back_live_rpo0 beta alpha sw1
 }
 
 @test "fallback: a container holding what CRIU cannot dump moves cold, with the reason" {
