@@ -95,6 +95,13 @@ void havz_supervise_unmanaged(struct havz_supervise *s)
 	s->state = HAVZ_SUP_UNMANAGED;
 }
 
+void havz_supervise_observe(struct havz_supervise *s, enum havz_monitor verdict)
+{
+	s->state = verdict == HAVZ_MON_RUNNING		? HAVZ_SUP_RUNNING
+		   : verdict == HAVZ_MON_NOT_CONFIGURED ? HAVZ_SUP_BROKEN
+							: HAVZ_SUP_FAILED;
+}
+
 const char *havz_sup_state_name(enum havz_sup_state st)
 {
 	static const char *const names[HAVZ_SUP_STATES] = {

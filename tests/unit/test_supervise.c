@@ -126,6 +126,26 @@ static void test_failed_restart(void **state)
 	assert_int_equal(s.state, HAVZ_SUP_UNMANAGED);
 }
 
+/* Under Pacemaker: the state follows the monitor, nothing is counted or decided. */
+static void test_observe(void **state)
+{
+	struct havz_supervise s = { .state = HAVZ_SUP_UNKNOWN };
+
+	(void)state;
+	havz_supervise_observe(&s, HAVZ_MON_RUNNING);
+	assert_int_equal(s.state, HAVZ_SUP_RUNNING);
+	for (int i = 0; i < 10; i++)
+		havz_supervise_observe(&s, HAVZ_MON_FAILED);
+	assert_int_equal(s.state, HAVZ_SUP_FAILED);
+	assert_int_equal(havz_supervise_restarts(&s, &policy, 1), 0);
+	havz_supervise_observe(&s, HAVZ_MON_NOT_RUNNING);
+	assert_int_equal(s.state, HAVZ_SUP_FAILED);
+	havz_supervise_observe(&s, HAVZ_MON_NOT_CONFIGURED);
+	assert_int_equal(s.state, HAVZ_SUP_BROKEN);
+	havz_supervise_observe(&s, HAVZ_MON_RUNNING);
+	assert_int_equal(s.state, HAVZ_SUP_RUNNING);
+}
+
 static void test_history_is_bounded(void **state)
 {
 	const struct havz_policy big = { .max_restarts = 100, .window_ms = 86400000 };
@@ -253,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_crash_restart_then_handover),
 		cmocka_unit_test(test_handover_why),
 		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_observe),
 		cmocka_unit_test(test_mountinfo),
 	};
 

@@ -74,6 +74,13 @@ void havz_supervise_restarted(struct havz_supervise *s, bool ok);
 void havz_supervise_absent(struct havz_supervise *s);
 void havz_supervise_unmanaged(struct havz_supervise *s);
 
+/*
+ * Under Pacemaker, which restarts and moves the containers itself: the state
+ * a monitor's verdict shows (running, broken, else failed), with no action,
+ * no restart counted and no handover state.
+ */
+void havz_supervise_observe(struct havz_supervise *s, enum havz_monitor verdict);
+
 const char *havz_sup_state_name(enum havz_sup_state st);
 
 /*

@@ -34,7 +34,10 @@
 /* What one round needs, copied under the lock. */
 struct round {
 	struct havz_policy policy;
-	/* Under Pacemaker its monitors restart and move the containers: no double supervision. */
+	/*
+	 * Under Pacemaker its monitors restart and move the containers: no double supervision,
+	 * only the state for status.
+	 */
 	bool containers_by_pacemaker;
 	unsigned interval_ms;
 	char config[HAVZ_PATH_MAX];
@@ -422,6 +425,12 @@ static void supervise_one(struct havzd *d, const struct round *r, size_t i, cons
 	}
 	before = ct->sup.state;
 	verdict = havz_monitor_classify(rc, timed_out);
+	if (r->containers_by_pacemaker) { /* for status only: Pacemaker acts */
+		havz_supervise_observe(&ct->sup, verdict);
+		ct_note(name, before, ct->sup.state, "monitor (observed; Pacemaker acts)");
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
 	act = havz_supervise_step(&ct->sup, &r->policy, verdict, now);
 	if (timed_out)
 		snprintf(why, sizeof(why), "monitor timed out");
@@ -500,8 +509,7 @@ static void *supervisor_main(void *arg)
 			mountinfo = mountinfo_read();
 			if (!mountinfo)
 				qb_log(LOG_ERR, "supervisor: cannot read /proc/self/mountinfo");
-			for (size_t i = 0; mountinfo && !r.containers_by_pacemaker && i < r.n_cts;
-			     i++) {
+			for (size_t i = 0; mountinfo && i < r.n_cts; i++) {
 				pthread_mutex_lock(&d->lock);
 				bool quit = d->quit;
 				pthread_mutex_unlock(&d->lock);
