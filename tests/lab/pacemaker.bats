@@ -104,9 +104,13 @@ no_move_constraint() {
 	on beta "drbdadm role ct-ct1"
 	[ "$output" = Primary/Secondary ]
 	no_move_constraint beta
-	# Where the handover went: Pacemaker's actions on beta (the DC) from the stop to the start.
-	on beta "grep -E 'pacemaker-controld.*(Initiating|Result of) (stop|demote|promote|start) ' /var/log/messages | awk '{ t = \$3; \$1 = \$2 = \$3 = \$4 = \$5 = \"\"; print t \$0 }' | cut -c1-150 | tail -12"
-	printf '%s\n' "$output" | log_to_tap
+	# Where the handover went: Pacemaker's actions, from the stop to the start (the DC logs
+	# what it initiates, each node the results of its own).
+	local n
+	for n in alpha beta; do
+		on "$n" "grep -E 'pacemaker-controld.*(Initiating|Result of) (stop|demote|promote|start) operation' /var/log/messages | awk '{ t = \$3; \$1 = \$2 = \$3 = \$4 = \$5 = \"\"; print t \" $n\" \$0 }' | cut -c1-150 | tail -8"
+		printf '%s\n' "$output" | log_to_tap
+	done
 	# ha-vz status shows the move the same way under both stacks (switchover.bats: heartbeat).
 	run "$LAB" exec beta "ha-vz status"
 	printf '%s\n' "$output" | log_to_tap
