@@ -362,6 +362,27 @@ config_same_is() { # NS True|False|None
 	[ "$(init_pid alpha "$WEB")" != "$old" ]
 }
 
+@test "supervision under stack = pacemaker: the state is observed for status, a dead container is not restarted" {
+	sed -i 's/^name = lab$/name = lab\nstack = pacemaker/' "$T/alpha.conf" "$T/beta.conf"
+	"$HAVZ" check-config -c "$T/alpha.conf" >/dev/null
+	hold alpha "$WEB"
+	start_daemon alpha
+	start_daemon beta
+	wait_for 50 grep -q "container $WEB: unknown -> running: monitor (observed; Pacemaker acts)" "$T/alpha.log" ||
+		fail "$(cat "$T/alpha.log")"
+	# status shows it where it runs, on both nodes, as under heartbeat.
+	wait_for 50 view_is "$NS_A" "$WEB" "here alpha running 0" || fail "$(ct_view "$NS_A" "$WEB")"
+	wait_for 50 view_is "$NS_B" "$WEB" "peer alpha running 0" || fail "$(ct_view "$NS_B" "$WEB")"
+	kill -KILL "$(init_pid alpha "$WEB")"
+	wait_for 50 grep -q "container $WEB: running -> failed: monitor (observed; Pacemaker acts)" "$T/alpha.log" ||
+		fail "$(cat "$T/alpha.log")"
+	# Pacemaker's monitor restarts it, not ha-vzd: three monitor rounds, no restart.
+	sleep 3
+	is_stopped alpha "$WEB"
+	if grep -q "container $WEB: .*restarting" "$T/alpha.log"; then fail "ha-vzd restarted it under Pacemaker"; fi
+	view_is "$NS_A" "$WEB" "here alpha failed 0"
+}
+
 @test "fence-peer: a real OUTDATE where DRBD has no such resource answers failed" {
 	# This host's drbdadm does not know the resource (unique name): nothing may claim "outdated".
 	if /usr/sbin/drbdadm role "ct-$WEB" >/dev/null 2>&1; then skip "drbdadm knows ct-$WEB here"; fi
