@@ -53,7 +53,6 @@ struct cib_work {
 	char dir[64];			 /* private temporary directory */
 	struct havz_buf rendered;	 /* our configuration element */
 	struct havz_buf live, bootstrap; /* the live one without, and its bootstrap set */
-	bool have_live;
 };
 
 static const char *applied_path(void)
@@ -137,7 +136,6 @@ static int query_live(struct cib_work *w)
 	if (rc)
 		qb_log(LOG_ERR, "cib: cibadmin --query gave no configuration element (%s)",
 		       strerror(-rc));
-	w->have_live = !rc;
 	havz_buf_free(&out);
 	havz_buf_free(&conf);
 	return rc;
