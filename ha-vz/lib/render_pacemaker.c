@@ -146,15 +146,21 @@ static void ms_text(char *out, size_t size, unsigned ms)
 		snprintf(out, size, "%ums", ms);
 }
 
+void havz_pcmk_drbd_clone_id(const char *ct_name, char *out, size_t size)
+{
+	snprintf(out, size, "drbd-%s-clone", ct_name);
+}
+
 static void drbd_clone(struct havz_buf *out, const struct havz_container *ct)
 {
-	char id[64], set[80], res[48], minor[16];
+	char id[64], clone[72], set[80], res[48], minor[16];
 
 	snprintf(id, sizeof(id), "drbd-%s", ct->name);
 	snprintf(minor, sizeof(minor), "%u", ct->minor);
 	snprintf(res, sizeof(res), "ct-%s", ct->name);
-	havz_buf_printf(out, "      <clone id=\"%s-clone\">\n", id);
-	snprintf(set, sizeof(set), "%s-clone-meta", id);
+	havz_pcmk_drbd_clone_id(ct->name, clone, sizeof(clone));
+	havz_buf_printf(out, "      <clone id=\"%s\">\n", clone);
+	snprintf(set, sizeof(set), "%s-meta", clone);
 	havz_buf_printf(out, "        <meta_attributes id=\"%s\">\n", set);
 	nvpair(out, "          ", set, "promotable", "true");
 	nvpair(out, "          ", set, "promoted-max", "1");

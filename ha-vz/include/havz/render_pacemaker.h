@@ -26,6 +26,13 @@ int havz_render_corosync_conf(const struct havz_config *cfg, struct havz_buf *ou
 int havz_render_corosync_authkey(const char *key, struct havz_buf *out);
 int havz_render_cib(const struct havz_config *cfg, struct havz_buf *out);
 
+/*
+ * The id of a container's promotable DRBD clone in the rendered CIB,
+ * drbd-NAME-clone: its Promoted role is what places the whole chain (the
+ * file system and the container follow it), so a move names it.
+ */
+void havz_pcmk_drbd_clone_id(const char *ct_name, char *out, size_t size);
+
 /* The consensus timeout corosync will use: the configured one, else 1.2 x token. */
 unsigned havz_consensus_ms(const struct havz_config *cfg);
 

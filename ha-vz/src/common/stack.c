@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/run.h"
 #include "havz/buf.h"
+#include "havz/render_pacemaker.h"
 
 /* Runs argv; 0 when it exited 0, else -EIO (or how it failed to run) with why set. */
 static int run_ok(const char *const argv[], unsigned timeout_ms, char *why, size_t why_size)
@@ -56,12 +57,8 @@ static void hb_settle(const struct havz_config *cfg, const struct havz_container
 /*
  * The chain drbd (Promoted) <- fs <- ct is placed from its root: a preference on
  * ct-NAME alone moves nothing (the colocations do not pull the primary along),
- * one on the Promoted role of drbd-NAME-clone moves all three.
+ * one on the Promoted role of the DRBD clone moves all three.
  */
-static void clone_id(const struct havz_container *ct, char *id, size_t size)
-{
-	snprintf(id, size, "drbd-%s-clone", ct->name);
-}
 
 static int pcmk_place(const struct havz_config *cfg, const struct havz_container *const *cts,
 		      size_t n, const struct havz_node *to, bool to_self, char *why,
@@ -74,7 +71,7 @@ static int pcmk_place(const struct havz_config *cfg, const struct havz_container
 				       "--node",	  to->name, NULL };
 		int rc;
 
-		clone_id(cts[i], id, sizeof(id));
+		havz_pcmk_drbd_clone_id(cts[i]->name, id, sizeof(id));
 		rc = run_ok(argv, 30000, why, why_size);
 		if (rc)
 			return rc;
@@ -92,7 +89,7 @@ static void pcmk_settle(const struct havz_config *cfg, const struct havz_contain
 		const char *argv[] = { HAVZ_CRM_RESOURCE, "--clear", "--promoted", "--resource", id,
 				       "--node",	  to->name,  NULL };
 
-		clone_id(cts[i], id, sizeof(id));
+		havz_pcmk_drbd_clone_id(cts[i]->name, id, sizeof(id));
 		if (run_ok(argv, 30000, why, sizeof(why)))
 			qb_log(LOG_WARNING,
 			       "%s: the move constraint stays (%s): clear it with crm_resource "
