@@ -489,6 +489,14 @@ static void write_last(const struct sw *s, const struct move *m, const char *out
 	havz_buf_free(&b);
 }
 
+/* The containers of mv, as the stack interface takes them. */
+static void containers_of(const struct move *mv, size_t n,
+			  const struct havz_container *cts[HAVZ_CONTAINERS_MAX])
+{
+	for (size_t i = 0; i < n && i < HAVZ_CONTAINERS_MAX; i++)
+		cts[i] = mv[i].ct;
+}
+
 /* Asks the stack to run the containers of mv on `to`; 0, or -errno logged. */
 static int place(struct sw *s, struct move *mv, size_t n, const struct havz_node *to)
 {
@@ -496,8 +504,7 @@ static int place(struct sw *s, struct move *mv, size_t n, const struct havz_node
 	char why[400];
 	int rc;
 
-	for (size_t i = 0; i < n; i++)
-		cts[i] = mv[i].ct;
+	containers_of(mv, n, cts);
 	rc = s->stack->place(&s->cfg, cts, n, to, to == s->self, why, sizeof(why));
 	if (rc)
 		qb_log(LOG_ERR, "switchover: %s", why);
@@ -509,8 +516,7 @@ static void settle(struct sw *s, struct move *mv, size_t n, const struct havz_no
 {
 	const struct havz_container *cts[HAVZ_CONTAINERS_MAX] = { NULL };
 
-	for (size_t i = 0; i < n; i++)
-		cts[i] = mv[i].ct;
+	containers_of(mv, n, cts);
 	s->stack->settle(&s->cfg, cts, n, to);
 }
 
@@ -795,9 +801,9 @@ int cmd_switchover(int argc, char **argv)
 			 restored ? (strstr(res, "lazily") ? "live-lazy" : "live") : "cold");
 		write_last(&s, m, why, freeze);
 	}
-	if (ok)
+	if (ok) {
 		settle(&s, mv, n, s.peer);
-	if (!ok) {
+	} else {
 		recover(&s, mv, n, deadline);
 		rc = HAVZ_EXIT_FAIL;
 		goto out;
