@@ -70,7 +70,7 @@ unit: $(UNIT_BINS)
 # Every tier that exists; tests/run prints the closing "N passed, N failed" line.
 # check installs what it needs first, then builds in a fresh make that sees it.
 check: deps
-	$(MAKE) all unit
+	$(MAKE) all unit probe
 	tests/run $(CHECK_TIERS)
 
 lint: lint-cppcheck lint-shell lint-format

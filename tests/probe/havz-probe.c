@@ -12,8 +12,11 @@
  *       Every acknowledged record must be in FILE, intact. Prints acked, present, lost, corrupt;
  *       exits 1 if any acknowledged record is lost or corrupt (RPO > 0).
  *   havz-probe rto -l ACKLOG -k FAULT_MONOTONIC_SECONDS
- *       Prints the last acknowledgement before the fault, the first after it, and the RTO
- *       (first after - fault), all in seconds of the client's CLOCK_MONOTONIC.
+ *       Prints the last acknowledgement before the fault, the first after it, the longest
+ *       outage after the fault (outage_from, outage_to) and the RTO (that outage's length), all
+ *       in seconds of the client's CLOCK_MONOTONIC. The longest gap, not the first ack: after
+ *       some faults (heartbeat killed, links up) the old primary still acknowledges writes
+ *       until it is fenced, and the clients' outage comes only then.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -396,19 +399,31 @@ static int cmd_rto(int argc, char **argv)
 		return 2;
 	}
 	unsigned long s;
-	double t, before = -1, after = -1;
+	double t, before = -1, after = -1, prev = -1;
+	double gap = -1, gap_from = -1, gap_to = -1;
 	while (fscanf(a, "%lu %lf", &s, &t) == 2) {
-		if (t <= fault)
+		if (t <= fault) {
 			before = t;
-		else if (after < 0)
-			after = t;
+		} else {
+			if (after < 0)
+				after = t;
+			/* The outage counts from the fault, not from an ack before it. */
+			double from = prev > fault ? prev : fault;
+			if (t - from > gap) {
+				gap = t - from;
+				gap_from = from;
+				gap_to = t;
+			}
+		}
+		prev = t;
 	}
 	fclose(a);
 	if (after < 0) {
 		printf("last_before=%.3f first_after=none rto=none\n", before);
 		return 1;
 	}
-	printf("last_before=%.3f first_after=%.3f rto=%.2f\n", before, after, after - fault);
+	printf("last_before=%.3f first_after=%.3f outage_from=%.3f outage_to=%.3f rto=%.2f\n",
+	       before, after, gap_from, gap_to, gap);
 	return 0;
 }
 
